@@ -285,39 +285,39 @@ class PlanMocks(pulumi.runtime.Mocks):
         return rid, out
 
     # -- invokes --------------------------------------------------------------------------------
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         tok = args.token
         a = args.args
         provider = args.provider
         if tok == "aws:index/getCallerIdentity:getCallerIdentity":
             acct = self.account_id(provider)
             return {"accountId": acct, "arn": f"arn:aws:sts::{acct}:assumed-role/lz-plan/offline",
-                    "userId": "AROAOFFLINEPLAN:offline", "id": acct}, None
+                    "userId": "AROAOFFLINEPLAN:offline", "id": acct}, []
         if tok == "aws:index/getRegion:getRegion":
             region = str(a.get("region") or a.get("name") or self.region(provider))
             return {"name": region, "region": region, "id": region, "description": region,
-                    "endpoint": f"ec2.{region}.amazonaws.com"}, None
+                    "endpoint": f"ec2.{region}.amazonaws.com"}, []
         if tok == "aws:index/getPartition:getPartition":
             return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws",
-                    "reverseDnsPrefix": "com.amazonaws"}, None
+                    "reverseDnsPrefix": "com.amazonaws"}, []
         if tok == "aws:index/getAvailabilityZones:getAvailabilityZones":
             region = self.region(provider)
             names = [f"{region}{z}" for z in "abc"]
             return {"names": names, "zoneIds": [f"{region[:2]}{region.split('-')[-1]}-az{i}" for i in (1, 2, 3)],
-                    "id": region, "groupNames": [region]}, None
+                    "id": region, "groupNames": [region]}, []
         if tok == "aws:iam/getPolicyDocument:getPolicyDocument":
-            return {"json": policy_document_json(a), "id": digest(json.dumps(a, sort_keys=True, default=str))}, None
+            return {"json": policy_document_json(a), "id": digest(json.dumps(a, sort_keys=True, default=str))}, []
         if tok == "aws:ec2/getAmi:getAmi":
             return {"id": "ami-" + digest(json.dumps(a, sort_keys=True, default=str), 17),
-                    "architecture": "x86_64", "name": "offline-plan-image"}, None
+                    "architecture": "x86_64", "name": "offline-plan-image"}, []
         if tok == "azure-native:authorization:getClientConfig":
             return {"clientId": fake_uuid("client"), "objectId": fake_uuid("object"),
-                    "subscriptionId": self.subscription_id(provider), "tenantId": DEFAULT_AZURE_TENANT}, None
+                    "subscriptionId": self.subscription_id(provider), "tenantId": DEFAULT_AZURE_TENANT}, []
         with self._lock:
             note = f"invoke {tok} has no offline answer; it returned an empty result"
             if note not in self.notes:
                 self.notes.append(note)
-        return {}, None
+        return {}, []
 
 
 def policy_document_json(args: Mapping[str, Any]) -> str:

@@ -125,6 +125,14 @@ class RecordingMonitor(MockMonitor):
         self.notes: list[str] = []
         self._lock = threading.Lock()
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """URNs as the engine makes them: a parent's type qualifies a child's, except the root stack's."""
+        if parent:
+            qualified = parent.split("::")[2]
+            if qualified != "pulumi:pulumi:Stack":
+                type_ = qualified + "$" + type_
+        return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), type_, name])
+
     def _chain_transforms(self, own: Sequence[Any], parent: str) -> list[Any]:
         chain = list(own)
         seen: set[str] = set()

@@ -42,10 +42,18 @@ class _NoteHandler(logging.Handler):
 
 
 def _program_frames(exc: BaseException) -> str:
-    """The part of a traceback that belongs to the user's program, not Pulumi or the planner."""
+    """The part of a traceback that belongs to the user's program, not Python, Pulumi or lz."""
+    import sysconfig
+
+    ignored = tuple(
+        str(Path(p).resolve()) + os.sep
+        for p in {sysconfig.get_paths()[k] for k in ("stdlib", "purelib", "platlib")} | {str(Path(__file__).parent)}
+    )
     frames = traceback.extract_tb(exc.__traceback__)
-    ours = (os.sep + "site-packages" + os.sep, os.sep + "lz" + os.sep + "plan" + os.sep, "<frozen ")
-    mine = [f for f in frames if not any(m in f.filename for m in ours)]
+    mine = [
+        f for f in frames
+        if not f.filename.startswith("<") and not str(Path(f.filename).resolve()).startswith(ignored)
+    ]
     lines = [f"  {f.filename}:{f.lineno} in {f.name}: {(f.line or '').strip()}" for f in mine[-6:]]
     head = f"{type(exc).__name__}: {exc}"
     return head + ("\n" + "\n".join(lines) if lines else "")
@@ -203,15 +211,6 @@ def read_stack_config(project_root: Path, project: dict[str, Any], stack: str) -
     return config, secrets
 
 
-def find_project(path: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The Pulumi project that `path` (a directory) belongs to: its root and parsed Pulumi.yaml."""
-    for candidate in (path, *path.parents):
-        for fname in ("Pulumi.yaml", "Pulumi.yml"):
-            if (candidate / fname).is_file():
-                return candidate, _read_yaml(candidate / fname)
-    return None
-
-
 def plan_directory(
     path: Path,
     *,
@@ -222,14 +221,12 @@ def plan_directory(
 ) -> StackPlan:
     """Plan any Pulumi Python program directory (one with `__main__.py` or a Pulumi.yaml `main`)."""
     path = path.resolve()
-    found = find_project(path)
-    if found is not None and (path / "__main__.py").is_file() is False and found[0] == path:
-        root, project = found
+    project_file = next((path / f for f in ("Pulumi.yaml", "Pulumi.yml") if (path / f).is_file()), None)
+    if project_file is not None:
+        root, project = path, _read_yaml(project_file)
         main = root / str(project.get("main", "."))
-    elif found is not None:
-        root, project = found
-        main = path
     else:
+        # A bare program directory: Pulumi would need a Pulumi.yaml; offline we name it after the folder.
         root, project, main = path, {"name": path.name}, path
     runtime = project.get("runtime", "python")
     runtime_name = runtime.get("name") if isinstance(runtime, Mapping) else runtime
@@ -264,7 +261,6 @@ __all__ = [
     "PlannedResource",
     "ProgramError",
     "StackPlan",
-    "find_project",
     "plan_callable",
     "plan_directory",
     "read_stack_config",

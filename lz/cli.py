@@ -1,0 +1,259 @@
+"""`lz`: validate manifests, plan stacks offline, print the schema.
+
+Exit codes: 0 ok, 1 mandatory policy violations, 2 invalid input or usage. Bad input never prints
+a traceback. Heavy modules (pydantic, Pulumi, the SDKs) are imported inside commands so that
+`lz --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from lz import __version__
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT = 0, 1, 2
+
+app = typer.Typer(
+    name="lz",
+    help="Council landing zone toolkit: validate service manifests and plan stacks offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text.rstrip("\n") + "\n")
+
+
+def _fail_input(problems: Any) -> NoReturn:
+    from lz.problems import InputError
+
+    if isinstance(problems, InputError):
+        lines = [str(p) for p in problems.problems] or [str(problems)]
+    else:
+        lines = [str(problems)]
+    for line in lines:
+        _err(f"error: {line}")
+    n = len(lines)
+    _err(f"{n} problem{'s' if n != 1 else ''} found")
+    raise typer.Exit(EXIT_INPUT)
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The estate root: the nearest directory upwards holding Pulumi.yaml and platform/."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "Pulumi.yaml").is_file() and (candidate / "platform").is_dir():
+            return candidate
+    return here
+
+
+RootOption = Annotated[
+    Path | None,
+    typer.Option("--root", help="Estate root (holds Pulumi.yaml, platform/, stacks/). Default: found from cwd."),
+]
+
+
+@app.command()
+def version() -> None:
+    """Print the toolkit version."""
+    typer.echo(f"lz {__version__}")
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Manifests to check. Default: all under stacks/.")] = None,
+    root: RootOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Check service manifests (and the platform definition): all problems at once, with file:line:col."""
+    from lz.manifest import discover_manifests, validate_paths
+    from lz.problems import InputError
+    from lz.stacks import load_platform
+
+    estate_root = root or find_root()
+    problems = []
+    checked: list[str] = []
+    if not paths:
+        platform_file = estate_root / "platform" / "aws.yaml"
+        if platform_file.is_file():
+            checked.append(str(platform_file))
+            try:
+                load_platform(estate_root)
+            except InputError as exc:
+                problems.extend(exc.problems)
+        paths = discover_manifests(estate_root / "stacks")
+        if not paths:
+            _fail_input(f"no manifests found under {estate_root / 'stacks'}")
+    manifests, manifest_problems = validate_paths(paths)
+    problems.extend(manifest_problems)
+    checked.extend(str(p) for p in paths)
+    if as_json:
+        typer.echo(json.dumps({"checked": checked, "problems": [p.__dict__ for p in problems]}, indent=2))
+        raise typer.Exit(EXIT_INPUT if problems else EXIT_OK)
+    if problems:
+        _fail_input(InputError(problems))
+    for path in checked:
+        typer.echo(f"ok  {path}")
+    typer.echo(f"{len(checked)} file{'s' if len(checked) != 1 else ''} valid")
+
+
+@app.command()
+def plan(
+    target: Annotated[
+        str | None,
+        typer.Argument(help="A stack name, a manifest (stacks/x.yaml) or any Pulumi Python program directory."),
+    ] = None,
+    all_stacks: Annotated[bool, typer.Option("--all", help="Plan every stack of the estate.")] = False,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the plan as JSON to this file.")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Write an HTML report to this file.")] = None,
+    stack: Annotated[str, typer.Option("--stack", "-s", help="Stack name for a program directory.")] = "dev",
+    config: Annotated[
+        list[str] | None, typer.Option("--config", "-c", help="Config for a program directory: key=value.")
+    ] = None,
+    stack_outputs: Annotated[
+        Path | None,
+        typer.Option("--stack-outputs", help="JSON file {stack: {output: value}} for StackReferences."),
+    ] = None,
+    root: RootOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
+) -> None:
+    """Run the real Pulumi programs offline and show what `pulumi up` would create."""
+    from lz.plan.render import render_console, write_html, write_json
+    from lz.plan.runner import ProgramError
+    from lz.problems import InputError
+
+    if all_stacks == (target is not None):
+        _err("error: give one target (stack, manifest or program directory) or --all")
+        raise typer.Exit(EXIT_INPUT)
+    estate_root = root or find_root()
+    try:
+        result = _plan(estate_root, target, all_stacks, stack, config or [], stack_outputs)
+    except InputError as exc:
+        _fail_input(exc)
+    except ProgramError as exc:
+        _err(f"error: the program failed while planning:\n{exc}")
+        raise typer.Exit(EXIT_INPUT) from None
+
+    render_console(result, quiet=quiet)
+    if json_out:
+        write_json(result, json_out)
+        typer.echo(f"JSON plan written to {json_out}")
+    if html_out:
+        write_html(result, html_out)
+        typer.echo(f"HTML report written to {html_out}")
+    mandatory = [v for s in result.stacks for v in s.violations if v.get("level") == "mandatory"]
+    raise typer.Exit(EXIT_VIOLATIONS if mandatory else EXIT_OK)
+
+
+def _plan(root: Path, target: str | None, all_stacks: bool, stack: str, config: list[str],
+          stack_outputs: Path | None) -> Any:
+    from lz.plan.estate import EstatePlanner
+    from lz.problems import InputError
+    from lz.stacks import load_estate
+
+    def estate_or_none() -> Any:
+        if (root / "Pulumi.yaml").is_file() and (root / "platform" / "aws.yaml").is_file():
+            return load_estate(root)
+        return None
+
+    if all_stacks:
+        estate = load_estate(root)
+        planner = EstatePlanner(estate, progress=_progress)
+        for name in estate.names():
+            planner.plan_stack(name)
+        return planner.result()
+
+    assert target is not None
+    path = Path(target)
+    if path.is_dir():
+        cfg = _parse_config(config)
+        external = _read_outputs(stack_outputs) if stack_outputs else {}
+        planner = EstatePlanner(estate_or_none(), progress=_progress)
+        planner.plan_program(path, stack=stack, config=cfg, external_outputs=external)
+        return planner.result()
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        if not path.is_file():
+            raise InputError(f"{target}: no such file")
+        manifest_path = path.resolve()
+        stacks_dir = (root / "stacks").resolve()
+        from lz.manifest import discover_manifests
+
+        others = [p.resolve() for p in discover_manifests(stacks_dir) if p.resolve() != manifest_path]
+        estate = load_estate(root, manifest_paths=[*others, manifest_path])
+        planner = EstatePlanner(estate, progress=_progress)
+        for spec in estate.service_specs(manifest_path):
+            planner.plan_stack(spec.name)
+        result = planner.result()
+        # Show the requested service's stacks; layers they needed were planned only to feed them.
+        result.stacks = [s for s in result.stacks if s.source and Path(root / s.source).resolve() == manifest_path]
+        return result
+    estate = load_estate(root)
+    planner = EstatePlanner(estate, progress=_progress)
+    planner.plan_stack(target)
+    result = planner.result()
+    result.stacks = [s for s in result.stacks if s.name == target]
+    return result
+
+
+def _progress(name: str) -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write(f"planning {name} ...\n")
+
+
+def _parse_config(items: list[str]) -> dict[str, str]:
+    from lz.problems import InputError
+
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputError(f"--config {item!r}: expected key=value")
+        out[key] = value
+    return out
+
+
+def _read_outputs(path: Path) -> dict[str, Any]:
+    from lz.problems import InputError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read stack outputs: {exc}") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise InputError(f"{path}: expected a JSON object {{stack: {{output: value}}}}")
+    return data
+
+
+@app.command()
+def schema(
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the service manifest JSON Schema (for editors and other tools)."""
+    from lz.manifest import manifest_json_schema
+
+    text = json.dumps(manifest_json_schema(), indent=2, sort_keys=True) + "\n"
+    if out:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"schema written to {out}")
+    else:
+        typer.echo(text, nl=False)
+
+
+def main() -> None:
+    """Console entry point: never a traceback for the user's mistakes."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""The estate: every stack of the one root Pulumi project, platform layers first, then services.
+
+A stack's name says what it is: `platform-<cloud>-<layer>` for a platform layer, and
+`<service>-<environment>` for a service environment described by `stacks/<service>.yaml`.
+`platform/__main__.py` hands the current stack to `run_current_stack`, so `pulumi up -s <stack>`
+from the repository root deploys any of them; `lz plan` runs the very same functions offline.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from lz.manifest import ServiceManifest, discover_manifests, validate_paths
+from lz.platformdef import PLATFORM_FILE, PlatformDefinition
+from lz.problems import InputError, Problem
+
+PROJECT = "council-lz"
+StackKindName = Literal["platform", "service"]
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    cloud: str
+    summary: str
+    consumes: tuple[str, ...] = ()
+
+
+#: The platform layers in deployment order (README's layer table is generated from this).
+LAYERS: tuple[Layer, ...] = (
+    Layer(
+        name="platform-aws-network",
+        cloud="aws",
+        summary="AWS IPAM address plan, central VPC flow-log group and one spoke VPC per service "
+        "environment that needs a network (private subnets across AZs, endpoints, flow logs).",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class StackSpec:
+    """One deployable stack: what it is, where it comes from and the program that builds it."""
+
+    name: str
+    kind: StackKindName
+    cloud: str
+    source: str
+    program: Callable[[], None] = field(repr=False, compare=False)
+    config: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Estate:
+    root: Path
+    platform: PlatformDefinition
+    manifests: dict[Path, ServiceManifest]
+
+    def specs(self) -> list[StackSpec]:
+        out = [self._layer_spec(layer) for layer in LAYERS]
+        for path, manifest in sorted(self.manifests.items(), key=lambda kv: kv[1].service):
+            for env_name in sorted(manifest.environments, key=_env_order):
+                out.append(self._service_spec(path, manifest, env_name))
+        return out
+
+    def names(self) -> list[str]:
+        return [s.name for s in self.specs()]
+
+    def spec(self, name: str) -> StackSpec:
+        for spec in self.specs():
+            if spec.name == name:
+                return spec
+        close = difflib.get_close_matches(name, self.names(), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise InputError(f"no stack named {name!r} in this estate{hint}; stacks: {', '.join(self.names())}")
+
+    def service_specs(self, manifest_path: Path) -> list[StackSpec]:
+        manifest = self.manifests[manifest_path]
+        return [s for s in self.specs() if s.kind == "service" and s.metadata["service"] == manifest.service]
+
+    def _layer_spec(self, layer: Layer) -> StackSpec:
+        from lz.stacks.aws_network import run_network
+
+        manifests = list(self.manifests.values())
+
+        def program() -> None:
+            run_network(self.platform, manifests)
+
+        return StackSpec(
+            name=layer.name,
+            kind="platform",
+            cloud=layer.cloud,
+            source=str(PLATFORM_FILE),
+            program=program,
+            config={"aws:region": self.platform.regions.home},
+            metadata={"layer": layer.name, "summary": layer.summary},
+        )
+
+    def _service_spec(self, path: Path, manifest: ServiceManifest, env_name: str) -> StackSpec:
+        from lz.stacks.service import run_service, stack_name
+
+        env = manifest.environments[env_name]
+
+        def program() -> None:
+            run_service(manifest, env_name, self.platform)
+
+        config = {"aws:region": env.region} if manifest.cloud == "aws" else {"azure-native:location": env.region}
+        try:
+            source = str(path.relative_to(self.root))
+        except ValueError:
+            source = str(path)
+        return StackSpec(
+            name=stack_name(manifest.service, env_name),
+            kind="service",
+            cloud=manifest.cloud,
+            source=source,
+            program=program,
+            config=config,
+            metadata={
+                "service": manifest.service,
+                "environment": env_name,
+                "region": env.region,
+                "cloud": manifest.cloud,
+                "monthly_budget_gbp": env.monthly_budget_gbp,
+                "data_classification": manifest.data_classification,
+                "owner": manifest.owner.email,
+                "cost_centre": manifest.cost_centre,
+            },
+        )
+
+
+def _env_order(name: str) -> tuple[int, str]:
+    order = {"dev": 0, "test": 1, "staging": 2, "preprod": 3, "prod": 4, "production": 4, "live": 4}
+    return (order.get(name, 3), name)
+
+
+def load_platform(root: Path) -> PlatformDefinition:
+    from lz.manifest.loader import load_model
+
+    return load_model(root / PLATFORM_FILE, PlatformDefinition)
+
+
+def load_estate(root: Path, *, today: date | None = None, manifest_paths: list[Path] | None = None) -> Estate:
+    """The platform definition and every manifest under `stacks/`, all validated; all problems at once."""
+    problems: list[Problem] = []
+    platform: PlatformDefinition | None = None
+    try:
+        platform = load_platform(root)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    paths = manifest_paths if manifest_paths is not None else discover_manifests(root / "stacks")
+    manifests, manifest_problems = validate_paths(paths, today=today)
+    problems.extend(manifest_problems)
+    if problems or platform is None:
+        raise InputError(problems)
+    by_path = {p: m for p, m in zip(paths, manifests, strict=True)}
+    return Estate(root=root, platform=platform, manifests=by_path)
+
+
+def run_current_stack(root: Path) -> None:
+    """Entry point of the root Pulumi program: build whichever stack `pulumi up -s` selected."""
+    import pulumi
+
+    estate = load_estate(root)
+    estate.spec(pulumi.get_stack()).program()

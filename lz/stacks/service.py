@@ -1,0 +1,228 @@
+"""The service stack program: one manifest environment becomes one stack, built from modules.
+
+This is the program `pulumi up -s <service>-<env>` runs (through `platform/__main__.py`) and the
+one `lz plan` runs offline. It reads the platform's exported contract (the service's spoke
+network) through a StackReference to the network layer, never from constants.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from lz.manifest import ServiceManifest
+from lz.manifest.model import BucketComponent, DatabaseComponent, StaticSiteComponent
+from lz.naming import physical_name
+from lz.platformdef import PlatformDefinition
+from lz.tags import TagContext, merge_tags, register_tag_transform
+
+NETWORK_LAYER = "platform-aws-network"
+
+
+def stack_name(service: str, environment: str) -> str:
+    return f"{service}-{environment}"
+
+
+def mandatory_tags(manifest: ServiceManifest, environment: str) -> dict[str, str]:
+    return TagContext(
+        service=manifest.service,
+        cost_centre=manifest.cost_centre,
+        owner=manifest.owner.email,
+        environment=environment,
+        business_unit=manifest.business_unit,
+        data_classification=manifest.data_classification,
+    ).as_tags()
+
+
+def spoke_key(service: str, environment: str) -> str:
+    """Key of a service environment's spoke in the network layer's `network.spokes` export."""
+    return stack_name(service, environment)
+
+
+def needs_network(manifest: ServiceManifest) -> bool:
+    return manifest.cloud == "aws" and any(isinstance(c, DatabaseComponent) for c in manifest.components.values())
+
+
+def run_service(manifest: ServiceManifest, environment: str, platform: PlatformDefinition) -> None:
+    """Register every resource of one service environment. Call inside a Pulumi program."""
+    env = manifest.environments[environment]
+    mandatory = mandatory_tags(manifest, environment)
+    # Level 2 of the tag contract: anything a module forgets still gets the mandatory tags.
+    register_tag_transform(mandatory)
+    tags = merge_tags(mandatory, manifest.tags)
+    if manifest.cloud == "aws":
+        outputs = _aws(manifest, environment, env.region, platform, tags)
+    else:
+        outputs = _azure(manifest, environment, env.region, platform, tags)
+    pulumi.export("service", manifest.service)
+    pulumi.export("environment", environment)
+    pulumi.export("region", env.region)
+    pulumi.export("components", outputs)
+
+
+def _aws(
+    manifest: ServiceManifest, environment: str, region: str, platform: PlatformDefinition, tags: dict[str, str]
+) -> dict[str, Any]:
+    import pulumi_aws as aws
+
+    from modules.aws import (
+        Bucket,
+        BucketArgs,
+        Database,
+        DatabaseArgs,
+        StaticSite,
+        StaticSiteArgs,
+    )
+
+    production = manifest.is_production(environment)
+    prefix = platform.council.prefix
+
+    def name(kind: str, component: str) -> str:
+        return physical_name("aws", kind, prefix=prefix, env=environment, region=region,
+                             name=f"{manifest.service}-{component}")
+
+    provider = aws.Provider(
+        f"aws-{region}",
+        region=region,
+        # Level 1 backstop inside AWS itself: the provider adds these to every taggable resource.
+        default_tags=aws.ProviderDefaultTagsArgs(tags=tags),
+    )
+    opts = pulumi.ResourceOptions(provider=provider)
+
+    # One customer-managed key per service environment encrypts its buckets, secrets and databases.
+    key = aws.kms.Key(
+        "kms",
+        description=f"{manifest.service} {environment}: data encryption key",
+        enable_key_rotation=True,
+        deletion_window_in_days=30,
+        tags=tags,
+        opts=pulumi.ResourceOptions(provider=provider, protect=production, retain_on_delete=production),
+    )
+    aws.kms.Alias(
+        "kms-alias",
+        name=f"alias/{prefix}/{manifest.service}/{environment}",
+        target_key_id=key.key_id,
+        opts=opts,
+    )
+
+    spoke: pulumi.Output[Any] | None = None
+    if needs_network(manifest):
+        network = pulumi.StackReference(
+            f"{pulumi.get_organization()}/{pulumi.get_project()}/{NETWORK_LAYER}",
+        )
+        key_name = spoke_key(manifest.service, environment)
+        spoke = network.require_output("network").apply(lambda n: _spoke_of(n, key_name))
+
+    outputs: dict[str, Any] = {}
+    for cname, comp in sorted(manifest.components.items()):
+        if isinstance(comp, BucketComponent):
+            bucket = Bucket(
+                cname,
+                BucketArgs(
+                    bucket_name=name("s3", cname),
+                    tags=tags,
+                    kms_key_arn=key.arn,
+                    versioning=comp.versioning or comp.holds_records,
+                    lock=production,
+                    archive_after_days=comp.archive_after_days,
+                    expire_after_days=comp.expire_after_days,
+                ),
+                opts=opts,
+            )
+            outputs[cname] = {"type": "bucket", "bucket_name": bucket.bucket_name, "arn": bucket.arn}
+        elif isinstance(comp, StaticSiteComponent):
+            site = StaticSite(
+                cname,
+                StaticSiteArgs(
+                    bucket_name=name("s3", cname),
+                    tags=tags,
+                    lock=production,
+                    domain=comp.domain,
+                    certificate_arn=comp.certificate_arn,
+                    spa=comp.spa,
+                    waf_acl_arn=comp.waf_acl_arn,
+                ),
+                opts=opts,
+            )
+            outputs[cname] = {"type": "static_site", "url": site.url, "distribution_id": site.distribution_id,
+                              "bucket_name": site.bucket_name}
+        elif isinstance(comp, DatabaseComponent):
+            assert spoke is not None  # needs_network() is true whenever there is a database
+            db = Database(
+                cname,
+                DatabaseArgs(
+                    identifier=name("rds", cname),
+                    engine=comp.engine,
+                    engine_version=comp.engine_version,
+                    size=comp.size,
+                    storage_gb=comp.storage_gb,
+                    multi_az=production if comp.multi_az is None else comp.multi_az,
+                    backup_retention_days=comp.backup_retention_days,
+                    vpc_id=spoke.apply(lambda s: s["vpc_id"]),
+                    subnet_ids=spoke.apply(lambda s: s["private_subnet_ids"]),
+                    allowed_cidr_blocks=spoke.apply(lambda s: [s["cidr_block"]]),
+                    kms_key_arn=key.arn,
+                    tags=tags,
+                    lock=production,
+                ),
+                opts=opts,
+            )
+            outputs[cname] = {"type": "database", "address": db.address, "port": db.port,
+                              "secret_arn": db.secret_arn}
+    outputs["_kms_key_arn"] = key.arn
+    return outputs
+
+
+def _spoke_of(network: Any, key: str) -> Any:
+    spokes = (network or {}).get("spokes", {})
+    if key not in spokes:
+        raise pulumi.RunError(
+            f"the network layer has no spoke for {key!r}; run `pulumi up -s {NETWORK_LAYER}` after adding "
+            f"the manifest (known spokes: {', '.join(sorted(spokes)) or 'none'})"
+        )
+    return spokes[key]
+
+
+def _azure(
+    manifest: ServiceManifest, environment: str, region: str, platform: PlatformDefinition, tags: dict[str, str]
+) -> dict[str, Any]:
+    from pulumi_azure_native import provider as azure_provider
+
+    from modules.azure.resource_group import ResourceGroup, ResourceGroupArgs
+    from modules.azure.storage import ContainerSpec, StorageAccount, StorageAccountArgs
+
+    production = manifest.is_production(environment)
+    prefix = platform.council.prefix
+    provider = azure_provider.Provider(f"azure-{region}", location=region)
+    opts = pulumi.ResourceOptions(provider=provider)
+    rg = ResourceGroup(
+        "rg",
+        ResourceGroupArgs(
+            resource_group_name=physical_name("azure", "rg", prefix=prefix, env=environment, region=region,
+                                              name=manifest.service),
+            location=region,
+            tags=tags,
+            lock=production,
+        ),
+        opts=opts,
+    )
+    outputs: dict[str, Any] = {"_resource_group": rg.name}
+    for cname, comp in sorted(manifest.components.items()):
+        if isinstance(comp, BucketComponent):
+            account = StorageAccount(
+                cname,
+                StorageAccountArgs(
+                    account_name=physical_name("azure", "st", prefix=prefix, env=environment, region=region,
+                                               name=f"{manifest.service}-{cname}"),
+                    resource_group_name=rg.name,
+                    location=region,
+                    tags=tags,
+                    lock=production,
+                    containers={"data": ContainerSpec()},
+                    versioning=comp.versioning or comp.holds_records,
+                ),
+                opts=opts,
+            )
+            outputs[cname] = {"type": "bucket", "account_name": account.name, "id": account.id}
+    return outputs

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Set up and run the toolkit on a fresh machine with only Python 3.11+.
+
+    python3 scripts/dev.py plan    # the main job: offline plan of the example estate + HTML report
+    python3 scripts/dev.py test    # the whole test suite (lint, types, generated-file drift, pytest)
+
+Each command creates `.venv` (the same virtualenv `pulumi up` uses, see Pulumi.yaml) and installs
+the project into it when pyproject.toml changed since the last install; then it runs the job.
+Only the standard library is used here, so it runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".lz-install-stamp"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+
+
+def _run(*cmd: str | Path) -> int:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT)
+
+
+def ensure_env() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
+    if not (BIN / "python").exists():
+        print(f"creating virtualenv {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.is_file() and STAMP.read_text().strip() == want:
+        return
+    pip = [BIN / "python", "-m", "pip", "--disable-pip-version-check", "-q"]
+    if _run(*pip, "install", "--upgrade", "pip") != 0 or _run(*pip, "install", "-e", ".[dev]") != 0:
+        sys.exit("installing the toolkit into .venv failed (see pip's message above)")
+    STAMP.write_text(want + "\n")
+
+
+def plan(extra: list[str]) -> int:
+    args = extra or ["--all", "--html", "build/plan.html", "--json", "build/plan.json"]
+    return _run(BIN / "lz", "plan", *args)
+
+
+def test(extra: list[str]) -> int:
+    steps = [
+        [BIN / "ruff", "check", "lz", "modules", "policies", "platform", "scripts", "tests", "bench"],
+        [BIN / "mypy"],
+        [BIN / "python", "-m", "pytest", "-q", "-n", "2", *extra],
+    ]
+    for step in steps:
+        code = _run(*step)
+        if code != 0:
+            return code
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    jobs = {"plan": plan, "test": test}
+    if not argv or argv[0] not in jobs:
+        print(__doc__)
+        return 2
+    ensure_env()
+    return jobs[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

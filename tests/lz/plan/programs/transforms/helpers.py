@@ -1,0 +1,2 @@
+def stamp(name):
+    return f"acme-{name}-files"
