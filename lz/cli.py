@@ -91,7 +91,7 @@ def validate(
         paths = discover_manifests(estate_root / "stacks")
         if not paths:
             _fail_input(f"no manifests found under {estate_root / 'stacks'}")
-    manifests, manifest_problems = validate_paths(paths)
+    _, manifest_problems = validate_paths(paths)
     problems.extend(manifest_problems)
     checked.extend(str(p) for p in paths)
     if as_json:

@@ -16,7 +16,6 @@ from typing import Any
 
 import pulumi
 
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown-value sentinel
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "eu-west-2"
 DEFAULT_AZURE_SUBSCRIPTION = "00000000-0000-4000-8000-000000000000"
@@ -230,8 +229,6 @@ class PlanMocks(pulumi.runtime.Mocks):
             rid = arn
         out["id"] = rid
         out.setdefault("arn", arn)
-        if "tags" in inputs:
-            out["tagsAll"] = dict(inputs.get("tags") or {})
         return rid, out
 
     def _allocate(self, key: str, inputs: Mapping[str, Any]) -> str:

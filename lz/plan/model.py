@@ -7,8 +7,43 @@ loading the SDK. `to_json()` gives the documented `lz plan --json` shape.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
+
+_SIG_KEY = "4dabf18193072939515e22adb298388d"
+_SIGS = {
+    "1b47061264138c4ac30d75fd1eb44270": "secret",
+    "c44067f5952c0a294b673a41bacd8c17": "asset",
+    "0def7320c3a5731c473e5ecbe6d01bc7": "archive",
+    "5cf8f73096256a8f31e491e813e4eb8e": "resource",
+    "d0e6a833031e9bbcd3f4e8bde6ca49a4": "output",
+}
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown-value sentinel
+
+
+def display_value(value: Any) -> Any:
+    """A JSON-friendly view of a deserialized property value: secrets and unknowns masked."""
+    if isinstance(value, Mapping):
+        if _SIG_KEY in value:
+            return f"[{_SIGS.get(value[_SIG_KEY], 'special')}]"
+        return {str(k): display_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [display_value(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if value == UNKNOWN:
+        return "[unknown]"
+    if isinstance(value, str | int | bool) or value is None:
+        return value
+    path = getattr(value, "path", None)  # file assets and archives
+    if path is not None:
+        return {"path": str(path)}
+    text = getattr(value, "text", None)  # string assets
+    if isinstance(text, str):
+        return {"text": text}
+    return f"[{type(value).__name__.lower()}]"
 
 StackKind = Literal["platform", "service", "program"]
 
@@ -25,20 +60,30 @@ class PlannedResource:
     provider: str | None
     dependencies: list[str]
     property_dependencies: dict[str, list[str]]
-    #: Inputs with engine (camelCase) property names; secrets shown as "[secret]".
-    inputs: dict[str, Any]
+    #: Inputs as deserialized from the registration (engine camelCase names, secrets wrapped).
+    raw_inputs: dict[str, Any]
     #: protect, retain_on_delete, ignore_changes, aliases, delete_before_replace, ...
     options: dict[str, Any]
     id: str | None = None
     #: Outputs the (mock) provider returned: inputs plus deterministic ids, ARNs and names.
-    outputs: dict[str, Any] = field(default_factory=dict)
+    raw_outputs: dict[str, Any] = field(default_factory=dict, repr=False)
     #: The inputs as the protobuf Struct sent to the engine (for the policy analyzer).
     wire: Any = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def inputs(self) -> dict[str, Any]:
+        """Inputs with engine (camelCase) property names; secrets shown as "[secret]"."""
+        return display_value(self.raw_inputs)  # type: ignore[no-any-return]
+
+    @cached_property
+    def outputs(self) -> dict[str, Any]:
+        """Outputs the (mock) provider returned, shown like the inputs."""
+        return display_value(self.raw_outputs)  # type: ignore[no-any-return]
 
     def wire_inputs(self) -> dict[str, Any]:
         """Inputs in wire form: secrets wrapped, numbers as floats, as CrossGuard receives them."""
         if self.wire is None:
-            return dict(self.inputs)
+            return dict(self.raw_inputs)
         from google.protobuf import json_format
 
         return dict(json_format.MessageToDict(self.wire))

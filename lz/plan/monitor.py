@@ -23,45 +23,8 @@ from pulumi.runtime.mocks import MockMonitor, _resolve_callbacks
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from lz.plan.mocks import UNKNOWN, PlanMocks
+from lz.plan.mocks import PlanMocks
 from lz.plan.model import PlannedResource
-
-_SECRET_SIG = rpc._special_secret_sig
-_SIG_KEY = rpc._special_sig_key
-
-
-def display_value(value: Any) -> Any:
-    """A JSON-friendly view of a deserialized property value: secrets and unknowns masked."""
-    if isinstance(value, Mapping):
-        if value.get(_SIG_KEY) == _SECRET_SIG:
-            return "[secret]"
-        if _SIG_KEY in value:
-            return f"[{_sig_name(value[_SIG_KEY])}]"
-        return {str(k): display_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [display_value(v) for v in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if value == UNKNOWN:
-        return "[unknown]"
-    if isinstance(value, str | int | bool) or value is None:
-        return value
-    if isinstance(value, pulumi.Resource):
-        return "[resource]"
-    if isinstance(value, pulumi.asset.FileAsset | pulumi.asset.FileArchive):
-        return {"path": str(value.path)}
-    if isinstance(value, pulumi.asset.StringAsset):
-        return {"text": value.text}
-    return str(value)
-
-
-def _sig_name(sig: str) -> str:
-    return {
-        rpc._special_asset_sig: "asset",
-        rpc._special_archive_sig: "archive",
-        rpc._special_resource_sig: "resource",
-        rpc._special_output_value_sig: "output",
-    }.get(sig, "special")
 
 
 def _options(request: Any) -> dict[str, Any]:
@@ -144,7 +107,7 @@ class RecordingMonitor(MockMonitor):
         chain.extend(self._stack_transforms)
         return chain
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+    def RegisterResource(self, request: Any) -> Any:
         urn = self.make_urn(request.parent, request.type, request.name)
         options = _options(request)
 
@@ -153,7 +116,7 @@ class RecordingMonitor(MockMonitor):
                 self.stack_urn = urn
                 self.records[urn] = PlannedResource(
                     urn=urn, type=request.type, name=request.name, custom=False, parent=None, provider=None,
-                    dependencies=[], property_dependencies={}, inputs={}, options=options,
+                    dependencies=[], property_dependencies={}, raw_inputs={}, options=options,
                 )
             return resource_pb2.RegisterResourceResponse(urn=urn)
 
@@ -192,10 +155,10 @@ class RecordingMonitor(MockMonitor):
             property_dependencies={
                 k: sorted(set(v.urns)) for k, v in sorted(request.propertyDependencies.items()) if v.urns
             },
-            inputs=display_value(inputs),
+            raw_inputs=inputs,
             options=options,
             id=id_ or None,
-            outputs=display_value(state),
+            raw_outputs=state,
             wire=wire,
         )
         if request.remote:
@@ -232,7 +195,7 @@ class RecordingMonitor(MockMonitor):
             changed = True
         return props, changed
 
-    def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+    def ReadResource(self, request: Any) -> Any:
         """Reads (`Resource.get`, `StackReference`) are recorded too, marked `read` in the options."""
         response = super().ReadResource(request)
         _ensure_event_loop()
@@ -247,17 +210,17 @@ class RecordingMonitor(MockMonitor):
             provider=request.provider or None,
             dependencies=sorted(set(request.dependencies)),
             property_dependencies={},
-            inputs=display_value(inputs),
+            raw_inputs=inputs,
             options={"read": True, "id": request.id, "version": request.version or None},
             id=reg.id,
-            outputs=display_value(reg.state),
+            raw_outputs=reg.state,
             wire=request.properties,
         )
         with self._lock:
             self.records[response.urn] = record
         return response
 
-    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+    def RegisterResourceOutputs(self, request: Any) -> Any:
         if self.stack_urn is not None and request.urn == self.stack_urn:
             _ensure_event_loop()
             self.stack_outputs = rpc.deserialize_properties(request.outputs, keep_unknowns=True)

@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 
 from lz.plan.mocks import PlanMocks, StackOutputsResolver
-from lz.plan.model import PlannedResource, StackKind, StackPlan
-from lz.plan.monitor import RecordingMonitor, display_value
+from lz.plan.model import PlannedResource, StackKind, StackPlan, display_value
+from lz.plan.monitor import RecordingMonitor
 from lz.problems import InputError, Problem
 
 
