@@ -232,6 +232,61 @@ def _read_outputs(path: Path) -> dict[str, Any]:
 
 
 @app.command()
+def new(
+    service: Annotated[str, typer.Argument(help="DNS-safe service name; the manifest is stacks/<service>.yaml.")],
+    cloud: Annotated[str, typer.Option(help="aws or azure.")] = "aws",
+    team: Annotated[str, typer.Option(help="Owning team's slug.")] = "",
+    email: Annotated[str, typer.Option(help="Owning team's shared mailbox.")] = "",
+    cost_centre: Annotated[str, typer.Option("--cost-centre", help="Cost centre code, e.g. CC-1042.")] = "",
+    business_unit: Annotated[str, typer.Option("--business-unit", help="Business unit slug.")] = "",
+    component: Annotated[
+        list[str] | None, typer.Option("--component", help="name=type (bucket, static_site, database).")
+    ] = None,
+    root: RootOption = None,
+) -> None:
+    """Write a starting manifest from templates/manifest/service.yaml.j2 (validated before writing)."""
+    from datetime import date
+
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from lz.manifest import validate_paths
+    from lz.plan.render import _atomic_write
+    from lz.problems import InputError
+
+    estate_root = root or find_root()
+    target = estate_root / "stacks" / f"{service}.yaml"
+    if target.exists():
+        _fail_input(f"{target} already exists; edit it instead")
+    comps = []
+    for item in component or ["files=bucket"]:
+        name, sep, typ = item.partition("=")
+        if not sep:
+            _fail_input(f"--component {item!r}: expected name=type")
+        comps.append((name, typ))
+    region = "eu-west-2" if cloud == "aws" else "uksouth"
+    env = Environment(loader=FileSystemLoader(estate_root / "templates"), undefined=StrictUndefined,
+                      keep_trailing_newline=True)
+    text = env.get_template("manifest/service.yaml.j2").render(
+        service=service, description=f"{service} (describe the service for the change board)",
+        team=team or service, email=email or f"{service}@example.gov.uk",
+        cost_centre=cost_centre or "CC-0000", business_unit=business_unit or "unassigned",
+        data_classification="OFFICIAL", criticality="medium", cloud=cloud,
+        requested_by=email or f"{service}@example.gov.uk", reason="New service", change_ref="CHG-0000",
+        region=region, environments=[("dev", 50), ("prod", 200)], components=comps,
+    )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        draft = Path(tmp) / f"{service}.yaml"
+        draft.write_text(text, encoding="utf-8")
+        _, problems = validate_paths([draft], today=date.today())
+    if problems:
+        _fail_input(InputError([p.__class__(str(target), p.line, p.col, p.path, p.message) for p in problems]))
+    _atomic_write(target, text)
+    typer.echo(f"wrote {target}; next: edit it, then `lz validate {target}` and `lz plan {target}`")
+
+
+@app.command()
 def schema(
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
 ) -> None:

@@ -54,7 +54,8 @@ class Regions(_Strict):
         return self
 
 
-NetmaskLength = Annotated[int, Field(ge=16, le=28)]
+# Spoke subnets take quarter slots of the VPC (modules/aws/cidr.py), so /26 is the smallest spoke.
+NetmaskLength = Annotated[int, Field(ge=16, le=26)]
 
 
 class SpokeNetmasks(_Strict):

@@ -7,6 +7,7 @@ the SDK registers resources from a thread pool in varying order.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import ipaddress
 import json
@@ -132,7 +133,30 @@ class PlanMocks(pulumi.runtime.Mocks):
             return self._aws(key, mod, res, args, inputs)
         if pkg == "azure-native":
             return self._azure(key, mod, res, args, inputs)
+        if pkg == "random":
+            return self._random(key, res, args, inputs)
         return f"{args.name}-{digest(key)}", inputs
+
+    @staticmethod
+    def _random(key: str, res: str, args: pulumi.runtime.MockResourceArgs,
+                inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """Stand-in values for pulumi-random: derived from the URN, never random, never real."""
+        out = dict(inputs)
+        length = int(float(inputs.get("length") or 16))
+        value = ("offline" + hashlib.sha256(key.encode()).hexdigest())[:length]
+        if res in ("RandomPassword", "RandomString"):
+            out["result"] = value
+        elif res == "RandomId":
+            raw = hashlib.sha256(key.encode()).digest()[: int(float(inputs.get("byteLength") or 8))]
+            out.update(hex=raw.hex(), b64Std=base64.b64encode(raw).decode(),
+                       b64Url=base64.urlsafe_b64encode(raw).decode().rstrip("="), dec=str(int.from_bytes(raw, "big")))
+        elif res == "RandomUuid":
+            out["result"] = fake_uuid(key)
+        elif res == "RandomInteger":
+            out["result"] = int(float(inputs.get("min") or 0))
+        elif res in ("RandomPet", "RandomShuffle"):
+            out["result"] = inputs.get("inputs") or f"offline-{digest(key, 6)}"
+        return f"{args.name}-{digest(key)}", out
 
     def _stack_reference(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         ref = str(inputs.get("name") or name)
@@ -261,10 +285,9 @@ class PlanMocks(pulumi.runtime.Mocks):
         if res == "ResourceGroup":
             phys = str(inputs.get("resourceGroupName") or f"{args.name}{digest(key, 6)}")
             rid = f"/subscriptions/{sub}/resourceGroups/{phys}"
-        elif rg:
-            rid = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.{mod.capitalize()}/{res[0].lower()}{res[1:]}s/{phys}"
         else:
-            rid = f"/subscriptions/{sub}/providers/Microsoft.{mod.capitalize()}/{res[0].lower()}{res[1:]}s/{phys}"
+            scope = f"/subscriptions/{sub}" + (f"/resourceGroups/{rg}" if rg else "")
+            rid = f"{scope}/providers/Microsoft.{mod.capitalize()}/{res[0].lower()}{res[1:]}s/{phys}"
         out = dict(inputs)
         out.update(id=rid, name=phys, azureApiVersion=out.get("azureApiVersion", ""))
         out.setdefault("location", self.location(args.provider))
@@ -278,6 +301,13 @@ class PlanMocks(pulumi.runtime.Mocks):
             ident = dict(inputs["identity"])
             ident.setdefault("principalId", fake_uuid(key + "principal"))
             ident.setdefault("tenantId", DEFAULT_AZURE_TENANT)
+            assigned = ident.get("userAssignedIdentities")
+            if isinstance(assigned, list):
+                # Inputs name the identities; outputs map each to its principal, as ARM returns them.
+                ident["userAssignedIdentities"] = {
+                    str(i): {"principalId": fake_uuid(f"{i}principal"), "clientId": fake_uuid(f"{i}client")}
+                    for i in assigned
+                }
             out["identity"] = ident
         return rid, out
 

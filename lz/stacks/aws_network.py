@@ -116,7 +116,7 @@ def run_network(platform: PlatformDefinition, manifests: Sequence[ServiceManifes
     )
     role = aws.iam.Role(
         "flow-logs-role",
-        name=physical_name("aws", "iam", prefix=prefix, env=PLATFORM_ENVIRONMENT, region=home,
+        name=physical_name("aws", "iam_role", prefix=prefix, env=PLATFORM_ENVIRONMENT, region=home,
                            name="vpc-flow-logs"),
         assume_role_policy=flow_log_trust_policy(),
         tags=tags,

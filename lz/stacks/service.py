@@ -120,7 +120,7 @@ def _aws(
             bucket = Bucket(
                 cname,
                 BucketArgs(
-                    bucket_name=name("s3", cname),
+                    bucket_name=name("s3_bucket", cname),
                     tags=tags,
                     kms_key_arn=key.arn,
                     versioning=comp.versioning or comp.holds_records,
@@ -135,7 +135,7 @@ def _aws(
             site = StaticSite(
                 cname,
                 StaticSiteArgs(
-                    bucket_name=name("s3", cname),
+                    bucket_name=name("s3_bucket", cname),
                     tags=tags,
                     lock=production,
                     domain=comp.domain,
@@ -152,7 +152,7 @@ def _aws(
             db = Database(
                 cname,
                 DatabaseArgs(
-                    identifier=name("rds", cname),
+                    identifier=name("rds_instance", cname),
                     engine=comp.engine,
                     engine_version=comp.engine_version,
                     size=comp.size,
@@ -199,7 +199,7 @@ def _azure(
     rg = ResourceGroup(
         "rg",
         ResourceGroupArgs(
-            resource_group_name=physical_name("azure", "rg", prefix=prefix, env=environment, region=region,
+            resource_group_name=physical_name("azure", "resource_group", prefix=prefix, env=environment, region=region,
                                               name=manifest.service),
             location=region,
             tags=tags,
@@ -213,7 +213,7 @@ def _azure(
             account = StorageAccount(
                 cname,
                 StorageAccountArgs(
-                    account_name=physical_name("azure", "st", prefix=prefix, env=environment, region=region,
+                    account_name=physical_name("azure", "storage_account", prefix=prefix, env=environment, region=region,
                                                name=f"{manifest.service}-{cname}"),
                     resource_group_name=rg.name,
                     location=region,
@@ -221,6 +221,8 @@ def _azure(
                     lock=production,
                     containers={"data": ContainerSpec()},
                     versioning=comp.versioning or comp.holds_records,
+                    # UK West has no availability zones, so zone redundancy is only possible in UK South.
+                    replication="ZRS" if region == "uksouth" else "GRS",
                 ),
                 opts=opts,
             )

@@ -1,0 +1,1 @@
+"""Reusable Pulumi ComponentResources, one logical entity per module (`modules.aws`, `modules.azure`)."""
