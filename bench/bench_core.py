@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# ruff: noqa: E501  (the report table rows are long by nature)
 """Benchmarks of the core toolkit, side by side in one run; results go to docs/performance.md.
 
     .venv/bin/python bench/bench_core.py            # full run (10,000 resources)

@@ -11,8 +11,8 @@ import pulumi_aws as aws
 import pytest
 
 from lz.plan import ProgramError, plan_callable, plan_directory
-from lz.plan.render import plan_json
 from lz.plan.model import EstatePlan
+from lz.plan.render import plan_json
 
 PROGRAMS = Path(__file__).parent / "programs"
 BUCKET = "aws:s3/bucket:Bucket"
@@ -133,7 +133,7 @@ def test_local_modules_do_not_leak_between_programs(tmp_path):
 def test_missing_main_is_an_input_error(tmp_path):
     from lz.problems import InputError
 
-    with pytest.raises(InputError, match="no __main__.py"):
+    with pytest.raises(InputError, match=r"no __main__\.py"):
         plan_directory(tmp_path)
 
 

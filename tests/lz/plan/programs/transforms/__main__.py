@@ -1,5 +1,7 @@
 """A program exercising transforms at every level, options, references and outputs."""
 
+import json
+
 import pulumi
 import pulumi_aws as aws
 from helpers import stamp  # a local module next to the program, as real projects have
@@ -39,7 +41,7 @@ class Store(pulumi.ComponentResource):
 
 store = Store("docs", opts=pulumi.ResourceOptions(transforms=[mark("parent")]))
 key = aws.kms.Key("key", description="k", opts=pulumi.ResourceOptions(depends_on=[store]))
-policy = aws.s3.BucketPolicy("policy", bucket=store.bucket.id, policy=key.arn.apply(lambda a: '{"k": "%s"}' % a))
+policy = aws.s3.BucketPolicy("policy", bucket=store.bucket.id, policy=key.arn.apply(lambda a: json.dumps({"k": a})))
 secret = aws.secretsmanager.SecretVersion(
     "secret", secret_id="s", secret_string=pulumi.Output.secret("hunter2")
 )
