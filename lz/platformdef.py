@@ -13,13 +13,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from lz.manifest.model import COST_CENTRE_PATTERN, DNS_SAFE_PATTERN, EMAIL_PATTERN
 from lz.regions import UK_REGIONS
 
 PLATFORM_FILE = Path("platform") / "aws.yaml"
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schemas/platform-aws.schema.json"
 
-_SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
-_EMAIL = r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+# The same patterns as manifests: the owner's mailbox and slugs become tag values.
+_SLUG = DNS_SAFE_PATTERN
+_EMAIL = EMAIL_PATTERN
 
 
 class _Strict(BaseModel):
@@ -67,9 +69,13 @@ class SpokeNetmasks(_Strict):
 EndpointName = Literal["ssm", "ssmmessages", "ec2messages", "ecr.api", "ecr.dkr", "logs", "secretsmanager", "kms"]
 
 
+def _production_endpoints() -> list[EndpointName]:
+    return ["ssm", "ssmmessages", "ec2messages", "logs", "secretsmanager", "kms"]
+
+
 class InterfaceEndpoints(_Strict):
     production: list[EndpointName] = Field(
-        default_factory=lambda: ["ssm", "ssmmessages", "ec2messages", "logs", "secretsmanager", "kms"],
+        default_factory=_production_endpoints,
         description="Optional. Interface endpoints in production spokes (each costs about $7.30/month per AZ).",
     )
     non_production: list[EndpointName] = Field(
@@ -102,13 +108,13 @@ class Network(_Strict):
 
 
 class PlatformDefinition(_Strict):
-    """The AWS platform definition. Fields are documented in docs/platform-reference.md."""
+    """The AWS platform definition: names, owners, regions and the network address plan."""
 
     version: Literal[1] = Field(description="Required. Format version of this file; only 1 exists.")
     council: Council = Field(description="Required. Who the platform belongs to.")
     owner: PlatformOwner = Field(description="Required. The platform team.")
     cost_centre: str = Field(
-        pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$", max_length=32,
+        pattern=COST_CENTRE_PATTERN, max_length=32,
         description="Required. Cost centre that pays for shared platform resources.",
     )
     business_unit: str = Field(pattern=_SLUG, description="Required. Business unit of the platform team.")

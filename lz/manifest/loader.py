@@ -215,7 +215,13 @@ class _Builder:
         return None
 
 
-def read_manifest_file(path: Path, *, what: str = "service manifest") -> ParsedFile:
+def read_manifest_file(
+    path: Path,
+    *,
+    what: str = "service manifest",
+    fields: str = "version, service, ...",
+    reference: str = "docs/manifest-reference.md",
+) -> ParsedFile:
     """Read and parse one manifest file (or another YAML definition: `what`); never raises for bad content."""
     file = str(path)
 
@@ -240,11 +246,11 @@ def read_manifest_file(path: Path, *, what: str = "service manifest") -> ParsedF
         loader = yaml.SafeLoader(text)  # checks for forbidden characters straight away
         root = loader.get_single_node()
         if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == _NULL_TAG and not root.value):
-            return failed(f"the file is empty: a {what} is a mapping of fields")
+            return failed(f"the file is empty: a {what} is a mapping of fields ({reference})")
         if not isinstance(root, yaml.MappingNode):
             kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
             return failed(
-                f"a {what} must be a mapping of fields (version, ...), not {kind}",
+                f"a {what} must be a mapping of fields ({fields}), not {kind}",
                 _position(root.start_mark),
             )
         builder = _Builder(loader, file)
@@ -540,13 +546,13 @@ def validate_schema(parsed: ParsedFile) -> SchemaResult:
 M = TypeVar("M", bound=BaseModel)
 
 
-def load_model(path: Path, model: type[M], *, what: str = "definition") -> M:
+def load_model(path: Path, model: type[M], *, what: str, fields: str, reference: str) -> M:
     """Load any strict YAML definition (e.g. `platform/aws.yaml`) with the manifest loader's care.
 
     Same YAML reading (positions, duplicate keys, size limits) and the same plain-English,
     line-numbered problems as service manifests; raises InputError listing all of them.
     """
-    parsed = read_manifest_file(path, what=what)
+    parsed = read_manifest_file(path, what=what, fields=fields, reference=reference)
     if parsed.data is None:
         raise InputError(sorted(parsed.problems))
     try:

@@ -53,7 +53,7 @@ def tree_lines(plan: StackPlan) -> list[tuple[int, PlannedResource]]:
 def stack_title(plan: StackPlan) -> str:
     meta = plan.metadata
     where = " ".join(str(x) for x in (meta.get("cloud"), meta.get("region")) if x)
-    bits = [plan.kind]
+    bits: list[str] = [plan.kind]
     if where:
         bits.append(where)
     if plan.source:

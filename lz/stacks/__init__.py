@@ -142,7 +142,13 @@ def _env_order(name: str) -> tuple[int, str]:
 def load_platform(root: Path) -> PlatformDefinition:
     from lz.manifest.loader import load_model
 
-    return load_model(root / PLATFORM_FILE, PlatformDefinition, what="platform definition")
+    return load_model(
+        root / PLATFORM_FILE,
+        PlatformDefinition,
+        what="platform definition",
+        fields="version, council, owner, ...",
+        reference="docs/platform-engineers.md",
+    )
 
 
 def load_estate(root: Path, *, today: date | None = None, manifest_paths: list[Path] | None = None) -> Estate:

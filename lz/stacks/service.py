@@ -213,8 +213,10 @@ def _azure(
             account = StorageAccount(
                 cname,
                 StorageAccountArgs(
-                    account_name=physical_name("azure", "storage_account", prefix=prefix, env=environment, region=region,
-                                               name=f"{manifest.service}-{cname}"),
+                    account_name=physical_name(
+                        "azure", "storage_account", prefix=prefix, env=environment, region=region,
+                        name=f"{manifest.service}-{cname}",
+                    ),
                     resource_group_name=rg.name,
                     location=region,
                     tags=tags,

@@ -6,8 +6,8 @@ functions in `modules.aws.iam_docs`.
 """
 
 from modules.aws.bucket import Bucket, BucketAccess, BucketArgs, validate_bucket_args
-from modules.aws.database import Database, DatabaseArgs, validate_database_args
 from modules.aws.cidr import subnet_cidrs
+from modules.aws.database import Database, DatabaseArgs, validate_database_args
 from modules.aws.spoke_vpc import SpokeVpc, SpokeVpcArgs, validate_spoke_vpc_args
 from modules.aws.static_site import StaticSite, StaticSiteArgs, validate_static_site_args
 
@@ -21,9 +21,9 @@ __all__ = [
     "SpokeVpcArgs",
     "StaticSite",
     "StaticSiteArgs",
+    "subnet_cidrs",
     "validate_bucket_args",
     "validate_database_args",
-    "subnet_cidrs",
     "validate_spoke_vpc_args",
     "validate_static_site_args",
 ]
