@@ -62,6 +62,10 @@ class EstatePlanner:
             return self.plans[name]
         assert self.estate is not None
         spec = self.estate.spec(name)
+        for dependency in spec.depends_on:
+            if dependency in chain:
+                raise InputError(f"stack dependencies form a cycle: {' -> '.join((*chain, name, dependency))}")
+            self.plan_stack(dependency, chain=(*chain, name))
         if self.progress:
             self.progress(name)
 

@@ -30,6 +30,20 @@ class ProgramError(Exception):
     """The planned program itself failed; the message shows the program's own frames."""
 
 
+class _AbandonedFutures(logging.Filter):
+    """Drop asyncio's "exception was never retrieved" for futures of a program that already failed.
+
+    When a program fails, the SDK leaves outputs whose futures hold the same error; asyncio would
+    print each one at garbage collection. The failure itself is reported once, as ProgramError.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "exception was never retrieved" not in record.getMessage()
+
+
+logging.getLogger("asyncio").addFilter(_AbandonedFutures())
+
+
 class _NoteHandler(logging.Handler):
     """Collects what the program logs through `pulumi.log` so the plan can show it."""
 

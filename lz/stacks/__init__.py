@@ -53,6 +53,8 @@ class StackSpec:
     program: Callable[[], None] = field(repr=False, compare=False)
     config: dict[str, str] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: Stacks whose outputs this one reads (planned first); the planner also discovers others.
+    depends_on: tuple[str, ...] = ()
 
 
 @dataclass
@@ -102,7 +104,7 @@ class Estate:
         )
 
     def _service_spec(self, path: Path, manifest: ServiceManifest, env_name: str) -> StackSpec:
-        from lz.stacks.service import run_service, stack_name
+        from lz.stacks.service import NETWORK_LAYER, needs_network, run_service, stack_name
 
         env = manifest.environments[env_name]
 
@@ -121,6 +123,7 @@ class Estate:
             source=source,
             program=program,
             config=config,
+            depends_on=(NETWORK_LAYER,) if needs_network(manifest) else (),
             metadata={
                 "service": manifest.service,
                 "environment": env_name,
