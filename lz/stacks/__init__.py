@@ -133,6 +133,11 @@ class Estate:
                 "data_classification": manifest.data_classification,
                 "owner": manifest.owner.email,
                 "cost_centre": manifest.cost_centre,
+                "criticality": manifest.criticality,
+                # The exceptions register: waivers the policy gate applies and reports separately.
+                "exceptions": [
+                    {**e.model_dump(mode="json"), "index": i} for i, e in enumerate(manifest.exceptions)
+                ],
             },
         )
 
