@@ -128,7 +128,7 @@ def as_list(value: Any) -> list[Any]:
     value = plain(value)
     if value is None:
         return []
-    if isinstance(value, str) or isinstance(value, Mapping):
+    if isinstance(value, str | Mapping):
         return [value]
     return list(value)
 

@@ -170,7 +170,7 @@ def _aws(
             )
             outputs[cname] = {"type": "database", "address": db.address, "port": db.port,
                               "secret_arn": db.secret_arn}
-    outputs["_kms_key_arn"] = key.arn
+    pulumi.export("kms_key_arn", key.arn)
     return outputs
 
 
@@ -207,7 +207,8 @@ def _azure(
         ),
         opts=opts,
     )
-    outputs: dict[str, Any] = {"_resource_group": rg.name}
+    pulumi.export("resource_group", rg.name)
+    outputs: dict[str, Any] = {}
     for cname, comp in sorted(manifest.components.items()):
         if isinstance(comp, BucketComponent):
             account = StorageAccount(
