@@ -27,6 +27,23 @@ app = typer.Typer(
 )
 
 
+report_app = typer.Typer(
+    help="Auditor reports: spend by tag, the estate and shadow IT, carbon. Each writes HTML, CSV and JSON.",
+    no_args_is_help=True,
+)
+app.add_typer(report_app, name="report")
+
+
+def _register_reports() -> None:
+    # The report commands' modules import only typer at import time; their heavy work is lazy.
+    from lz.reports.cost.cli import register as register_cost
+
+    register_cost(report_app)
+
+
+_register_reports()
+
+
 def _err(text: str) -> None:
     sys.stderr.write(text.rstrip("\n") + "\n")
 
@@ -187,6 +204,9 @@ def _plan(root: Path, target: str | None, all_stacks: bool, stack: str, config: 
 
         others = [p.resolve() for p in discover_manifests(stacks_dir) if p.resolve() != manifest_path]
         estate = load_estate(root, manifest_paths=[*others, manifest_path])
+        # Every manifest was validated (names are unique across files); only this service is planned,
+        # and the layers it reads from are planned for it alone, which is all its references need.
+        estate = estate.focused_on(manifest_path)
         planner = EstatePlanner(estate, progress=_progress)
         for spec in estate.service_specs(manifest_path):
             planner.plan_stack(spec.name)

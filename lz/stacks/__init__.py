@@ -85,6 +85,11 @@ class Estate:
         manifest = self.manifests[manifest_path]
         return [s for s in self.specs() if s.kind == "service" and s.metadata["service"] == manifest.service]
 
+    def focused_on(self, manifest_path: Path) -> Estate:
+        """The same estate with one manifest only: for a fast verdict on one service's request."""
+        return Estate(root=self.root, platform=self.platform,
+                      manifests={manifest_path: self.manifests[manifest_path]})
+
     def _layer_spec(self, layer: Layer) -> StackSpec:
         from lz.stacks.aws_network import run_network
 
