@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import xml.etree.ElementTree as ET
@@ -100,21 +99,3 @@ def test_write_report_files_renders_everything_before_writing(tmp_path: Path) ->
     with pytest.raises(TypeError):
         write_report_files(tmp_path, "r", html="x", csv_rows=[], json_data={"bad": object()})
     assert os.listdir(tmp_path) == []
-
-
-def _bench_module() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_cur", ROOT / "bench" / "bench_cur.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_benchmark_replaces_only_its_own_section() -> None:
-    bench = _bench_module()
-    new = bench.SECTION + "\n\nnew numbers\n"
-    document = "# Performance\n\nintro\n\n## Core\n\ncore numbers\n\n" + bench.SECTION + "\n\nold\n\n## Carbon\n\nc\n"
-    updated = bench.replace_section(document, new)
-    assert updated == "# Performance\n\nintro\n\n## Core\n\ncore numbers\n\n" + new + "\n## Carbon\n\nc\n"
-    assert bench.replace_section("# Performance\n", new) == "# Performance\n\n" + new
-    assert bench.replace_section(updated, new) == updated
