@@ -307,6 +307,39 @@ def new(
 
 
 @app.command()
+def stacks(
+    write_config: Annotated[
+        bool, typer.Option("--write-config", help="Create missing stacks/Pulumi.<stack>.yaml files.")
+    ] = False,
+    root: RootOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+) -> None:
+    """List every stack of the estate in deployment order, with its stack config file."""
+    from lz.plan.render import _atomic_write
+    from lz.problems import InputError
+    from lz.stacks import load_estate, stack_config_text
+
+    estate_root = root or find_root()
+    try:
+        estate = load_estate(estate_root)
+    except InputError as exc:
+        _fail_input(exc)
+    rows = []
+    for spec in estate.specs():
+        path = estate_root / "stacks" / f"Pulumi.{spec.name}.yaml"
+        if write_config and not path.exists():
+            _atomic_write(path, stack_config_text(spec))
+        rows.append({"name": spec.name, "kind": spec.kind, "cloud": spec.cloud, "source": spec.source,
+                     "config_file": str(path.relative_to(estate_root)) if path.exists() else None})
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        config = row["config_file"] or "(no stack config file: run `lz stacks --write-config`)"
+        typer.echo(f"{row['name']:<32} {row['kind']:<9} {row['cloud']:<6} {row['source']:<32} {config}")
+
+
+@app.command()
 def schema(
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
 ) -> None:

@@ -181,6 +181,21 @@ def load_estate(root: Path, *, today: date | None = None, manifest_paths: list[P
     return Estate(root=root, platform=platform, manifests=by_path)
 
 
+def stack_config_text(spec: StackSpec) -> str:
+    """The `stacks/Pulumi.<stack>.yaml` file for a stack: its provider region, nothing secret.
+
+    The programs take everything else from the platform definition and the manifests; the region is
+    here too so that a default provider (e.g. one a third-party component creates) lands in the UK.
+    """
+    lines = [
+        f"# Stack {spec.name}: {spec.kind} stack built from {spec.source}.",
+        "# Created by `lz stacks --write-config`; `pulumi config set` may add to it (e.g. encryptionsalt).",
+        "config:",
+        *(f"  {key}: {value}" for key, value in sorted(spec.config.items())),
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def run_current_stack(root: Path) -> None:
     """Entry point of the root Pulumi program: build whichever stack `pulumi up -s` selected."""
     import pulumi

@@ -270,3 +270,34 @@ def test_malformed_files_never_produce_a_traceback(tmp_path: Path, data: bytes) 
     assert result.exit_code == 2
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
+
+
+def test_stacks_lists_every_stack_with_its_committed_config_file() -> None:
+    result = runner.invoke(app, ["stacks", "--json", "--root", str(ROOT)])
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert [r["name"] for r in rows][0] == "platform-aws-network"
+    assert all(r["config_file"] == f"stacks/Pulumi.{r['name']}.yaml" for r in rows)
+
+
+def test_committed_stack_config_files_match_the_estate() -> None:
+    import yaml
+
+    from lz.stacks import load_estate, stack_config_text
+
+    for spec in load_estate(ROOT).specs():
+        path = ROOT / "stacks" / f"Pulumi.{spec.name}.yaml"
+        assert yaml.safe_load(path.read_text())["config"] == yaml.safe_load(stack_config_text(spec))["config"]
+
+
+def test_stacks_write_config_creates_only_missing_files(tmp_path: Path) -> None:
+    for part in ("stacks", "platform"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "stacks" / "Pulumi.council-website-dev.yaml").unlink()
+    kept = tmp_path / "stacks" / "Pulumi.council-website-prod.yaml"
+    kept.write_text(kept.read_text() + "  council-lz:extra: kept\n")
+    result = runner.invoke(app, ["stacks", "--write-config", "--root", str(tmp_path)])
+    assert result.exit_code == 0
+    assert (tmp_path / "stacks" / "Pulumi.council-website-dev.yaml").read_text().endswith("aws:region: eu-west-2\n")
+    assert kept.read_text().endswith("council-lz:extra: kept\n")
