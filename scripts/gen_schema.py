@@ -283,7 +283,8 @@ def readme_text(current: str, schema: dict[str, Any]) -> str:
         "",
         *(line.replace("](#", f"]({REFERENCE_FILE.as_posix()}#") for line in _field_table(schema)),
         "",
-        f"Nested fields (environments, components, exceptions): [docs/manifest-reference.md]({REFERENCE_FILE.as_posix()}).",
+        "Nested fields (environments, components, exceptions): "
+        f"[{REFERENCE_FILE.as_posix()}]({REFERENCE_FILE.as_posix()}).",
         "",
         README_END,
     ]

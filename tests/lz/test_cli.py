@@ -276,7 +276,7 @@ def test_stacks_lists_every_stack_with_its_committed_config_file() -> None:
     result = runner.invoke(app, ["stacks", "--json", "--root", str(ROOT)])
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert [r["name"] for r in rows][0] == "platform-aws-network"
+    assert rows[0]["name"] == "platform-aws-network"
     assert all(r["config_file"] == f"stacks/Pulumi.{r['name']}.yaml" for r in rows)
 
 
