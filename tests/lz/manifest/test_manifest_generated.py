@@ -33,9 +33,11 @@ def test_committed_files_are_up_to_date(gen_schema: ModuleType) -> None:
 def test_check_names_the_drifted_files(
     gen_schema: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    (tmp_path / "README.md").write_text(f"intro\n{gen_schema.README_START}\n{gen_schema.README_END}\nend\n")
     assert gen_schema.main(["--check", "--root", str(tmp_path)]) == 1
     assert capsys.readouterr().err == (
-        "out of date: schemas/service-manifest.schema.json, docs/manifest-reference.md; "
+        "out of date: schemas/service-manifest.schema.json, docs/manifest-reference.md, "
+        "schemas/platform-aws.schema.json, docs/platform-reference.md, README.md; "
         "run `python scripts/gen_schema.py`\n"
     )
     assert gen_schema.main(["--root", str(tmp_path)]) == 0
@@ -43,6 +45,9 @@ def test_check_names_the_drifted_files(
     (tmp_path / "docs" / "manifest-reference.md").write_text("edited by hand\n", encoding="utf-8")
     assert gen_schema.main(["--check", "--root", str(tmp_path)]) == 1
     assert "out of date: docs/manifest-reference.md;" in capsys.readouterr().err
+    readme = (tmp_path / "README.md").read_text()
+    assert readme.startswith(f"intro\n{gen_schema.README_START}\n\n| Field |")
+    assert readme.endswith(f"{gen_schema.README_END}\nend\n")
 
 
 def test_schema_file_format(gen_schema: ModuleType) -> None:
