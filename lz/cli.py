@@ -36,9 +36,11 @@ app.add_typer(report_app, name="report")
 
 def _register_reports() -> None:
     # The report commands' modules import only typer at import time; their heavy work is lazy.
+    from lz.reports.carbon.cli import register as register_carbon
     from lz.reports.cost.cli import register as register_cost
 
     register_cost(report_app)
+    register_carbon(report_app)
 
 
 _register_reports()
