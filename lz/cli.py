@@ -160,6 +160,9 @@ def plan(
         _err(f"error: the program failed while planning:\n{exc}")
         raise typer.Exit(EXIT_INPUT) from None
 
+    from lz.plan.gate import assess
+
+    assess(result)
     render_console(result, quiet=quiet)
     if json_out:
         write_json(result, json_out)

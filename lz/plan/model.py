@@ -124,6 +124,10 @@ class StackPlan:
     notes: list[str] = field(default_factory=list)
     #: Extra facts about the stack for reports (manifest service/env, budget, cloud, region).
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: Monthly cost and carbon estimate (lz.estimate), filled in by the gate after planning.
+    estimate: dict[str, Any] | None = None
+    #: One-line human summary of the estimate.
+    estimate_summary: str = ""
     #: Exported outputs as Python values (secrets still wrapped) to feed stack references.
     raw_outputs: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -167,6 +171,7 @@ class StackPlan:
             "violations": self.violations,
             "waived": self.waived,
             "notes": self.notes,
+            "estimate": self.estimate,
         }
 
 

@@ -83,6 +83,8 @@ def render_console(result: EstatePlan, *, quiet: bool = False, out: TextIO | Non
                 write(f"  {'    ' * depth}{sign}{r.type}  {r.name}{_flags(r)}\n")
         counts = plan.counts_by_type()
         write(f"  Resources: + {sum(counts.values())} to create\n")
+        if plan.estimate_summary:
+            write(f"  Estimate: {plan.estimate_summary}\n")
         if not quiet:
             for typ, n in counts.items():
                 write(f"    {n:>4}  {typ}\n")
@@ -124,6 +126,8 @@ def _render_rich(result: EstatePlan, *, quiet: bool) -> None:
             for typ, n in counts.items():
                 table.add_row(str(n), typ)
             console.print(table)
+        if plan.estimate_summary:
+            console.print(f"  [bold]Estimate:[/bold] {plan.estimate_summary}")
         for note in plan.notes:
             console.print(f"  [yellow]note:[/yellow] {note}")
         for v in plan.violations:
@@ -183,6 +187,8 @@ def html_context(result: EstatePlan) -> dict[str, Any]:
             "notes": plan.notes,
             "violations": plan.violations,
             "waived": plan.waived,
+            "estimate": plan.estimate,
+            "estimate_summary": plan.estimate_summary,
         })
     resources, mandatory, advisory = summary_counts(result)
     by_type: Counter[str] = Counter()

@@ -301,3 +301,33 @@ def test_stacks_write_config_creates_only_missing_files(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert (tmp_path / "stacks" / "Pulumi.council-website-dev.yaml").read_text().endswith("aws:region: eu-west-2\n")
     assert kept.read_text().endswith("council-lz:extra: kept\n")
+
+
+def _estate_copy(tmp_path: Path) -> Path:
+    for part in ("stacks", "platform", "templates"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    return tmp_path
+
+
+def test_plan_shows_the_monthly_estimate_per_stack(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    result = runner.invoke(app, ["plan", "council-website-prod", "-q", "--json", str(out), "--root", str(ROOT)])
+    assert result.exit_code == 0
+    line = next(x for x in result.stdout.splitlines() if x.startswith("  Estimate: "))
+    assert "budget £250.00: within budget" in line
+    estimate = json.loads(out.read_text())["stacks"][0]["estimate"]
+    assert estimate["budget_gbp"] == 250
+    assert estimate["over_budget"] is False
+    assert {li["type"] for li in estimate["line_items"]} >= {"aws:kms/key:Key", "aws:s3/bucket:Bucket"}
+
+
+def test_over_budget_is_a_mandatory_finding_and_exits_1(tmp_path: Path) -> None:
+    root = _estate_copy(tmp_path)
+    manifest = root / "stacks" / "council-website.yaml"
+    manifest.write_text(manifest.read_text().replace("monthly_budget_gbp: 40", "monthly_budget_gbp: 0.5"))
+    result = runner.invoke(app, ["plan", "council-website-dev", "-q", "--root", str(root)])
+    assert result.exit_code == 1
+    finding = next(x for x in result.stdout.splitlines() if "lz-stack-within-budget" in x)
+    assert finding.startswith("  mandatory: lz-stack-within-budget: council-website-dev: Estimated £")
+    assert "is over the environment's budget of £0.50 (monthly_budget_gbp in stacks/council-website.yaml)" in finding
