@@ -169,10 +169,22 @@ class Environment(_ManifestModel):
     )
 
 
+#: Government Security Classification tiers the platform hosts (SECRET and above never go to public cloud).
+Classification = Literal["OFFICIAL", "OFFICIAL-SENSITIVE"]
+
+
 class BucketComponent(_ManifestModel):
     """Object storage: an S3 bucket on AWS, a storage account with a blob container on Azure."""
 
     type: Literal["bucket"] = Field(description="Required. The component type.", examples=["bucket"])
+    data_classification: Classification | None = Field(
+        default=None,
+        description=(
+            "Optional. Classification of the data this component holds, when it differs from the "
+            "service's (e.g. a public site of an OFFICIAL-SENSITIVE service); unset means the service's."
+        ),
+        examples=["OFFICIAL"],
+    )
     versioning: bool = Field(
         default=True, description="Optional. Keep previous versions of every object.", examples=[True]
     )
@@ -199,6 +211,14 @@ class StaticSiteComponent(_ManifestModel):
     """A static website: a private S3 bucket served through CloudFront (AWS only in this version)."""
 
     type: Literal["static_site"] = Field(description="Required. The component type.", examples=["static_site"])
+    data_classification: Classification | None = Field(
+        default=None,
+        description=(
+            "Optional. Classification of the data this component holds, when it differs from the "
+            "service's (e.g. a public site of an OFFICIAL-SENSITIVE service); unset means the service's."
+        ),
+        examples=["OFFICIAL"],
+    )
     domain: Hostname | None = Field(
         default=None,
         description="Optional. Custom hostname; without it the site uses its CloudFront address.",
@@ -225,6 +245,14 @@ class DatabaseComponent(_ManifestModel):
     """A managed relational database: Amazon RDS (AWS only in this version)."""
 
     type: Literal["database"] = Field(description="Required. The component type.", examples=["database"])
+    data_classification: Classification | None = Field(
+        default=None,
+        description=(
+            "Optional. Classification of the data this component holds, when it differs from the "
+            "service's (e.g. a public site of an OFFICIAL-SENSITIVE service); unset means the service's."
+        ),
+        examples=["OFFICIAL"],
+    )
     engine: Literal["postgres", "mysql", "sqlserver"] = Field(
         description="Required. Database engine.", examples=["postgres"]
     )
@@ -328,7 +356,7 @@ class ServiceManifest(_ManifestModel):
         json_schema_extra=_hint(COST_CENTRE_PATTERN),
     )
     business_unit: Slug = Field(description="Required. Directorate or business unit.", examples=["housing"])
-    data_classification: Literal["OFFICIAL", "OFFICIAL-SENSITIVE"] = Field(
+    data_classification: Classification = Field(
         description="Required. Government Security Classification of the data the service holds.",
         examples=["OFFICIAL"],
     )
@@ -400,6 +428,10 @@ class ServiceManifest(_ManifestModel):
             "maxProperties": MAX_TAGS - len(MANDATORY_TAG_KEYS),
         },
     )
+
+    def classification_of(self, component: str) -> str:
+        """The data classification of one component: its own, or the service's."""
+        return self.components[component].data_classification or self.data_classification
 
     def is_production(self, env_name: str) -> bool:
         """True when `env_name` is a production environment (`prod`, `production` or `live`).

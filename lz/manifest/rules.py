@@ -297,6 +297,26 @@ def static_site_cloudfront_settings(m: ServiceManifest, ctx: RuleContext) -> lis
     return problems
 
 
+def static_site_content_is_public(m: ServiceManifest, ctx: RuleContext) -> list[Problem]:
+    """A static site publishes everything it holds to the internet, so it can only hold OFFICIAL content.
+
+    A service that handles OFFICIAL-SENSITIVE data keeps it in its database or buckets; its site's
+    own classification must say OFFICIAL explicitly, so the choice is visible in review.
+    """
+    if not ctx.has("components", "data_classification"):
+        return []
+    return [
+        ctx.at(
+            ("components", name),
+            "a static site serves its content to anyone on the internet, so it cannot hold "
+            f"{m.classification_of(name)} data; set data_classification: OFFICIAL on the component "
+            "if its content is public, and keep sensitive data in a database or bucket",
+        )
+        for name, component in m.components.items()
+        if isinstance(component, StaticSiteComponent) and m.classification_of(name) != "OFFICIAL"
+    ]
+
+
 def database_size_for_engine(m: ServiceManifest, ctx: RuleContext) -> list[Problem]:
     """SQL Server needs more memory than the small size gives; the platform offers it from medium."""
     if not ctx.has("cloud", "components") or m.cloud != "aws":
@@ -379,6 +399,7 @@ RULES: Final[tuple[Rule, ...]] = (
     email_addresses_valid,
     components_supported_on_cloud,
     static_site_cloudfront_settings,
+    static_site_content_is_public,
     database_size_for_engine,
     bucket_lifecycle_consistent,
     exception_policy_names,

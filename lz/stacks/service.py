@@ -24,15 +24,22 @@ def stack_name(service: str, environment: str) -> str:
     return f"{service}-{environment}"
 
 
-def mandatory_tags(manifest: ServiceManifest, environment: str) -> dict[str, str]:
+def mandatory_tags(manifest: ServiceManifest, environment: str, component: str | None = None) -> dict[str, str]:
+    """The tag contract for a stack, or for one component (whose data classification may be its own)."""
     return TagContext(
         service=manifest.service,
         cost_centre=manifest.cost_centre,
         owner=manifest.owner.email,
         environment=environment,
         business_unit=manifest.business_unit,
-        data_classification=manifest.data_classification,
+        data_classification=(
+            manifest.classification_of(component) if component else manifest.data_classification
+        ),
     ).as_tags()
+
+
+def component_tags(manifest: ServiceManifest, environment: str, component: str) -> dict[str, str]:
+    return merge_tags(mandatory_tags(manifest, environment, component), manifest.tags)
 
 
 def spoke_key(service: str, environment: str) -> str:
@@ -116,12 +123,13 @@ def _aws(
 
     outputs: dict[str, Any] = {}
     for cname, comp in sorted(manifest.components.items()):
+        ctags = component_tags(manifest, environment, cname)
         if isinstance(comp, BucketComponent):
             bucket = Bucket(
                 cname,
                 BucketArgs(
                     bucket_name=name("s3_bucket", cname),
-                    tags=tags,
+                    tags=ctags,
                     kms_key_arn=key.arn,
                     versioning=comp.versioning or comp.holds_records,
                     lock=production,
@@ -136,7 +144,7 @@ def _aws(
                 cname,
                 StaticSiteArgs(
                     bucket_name=name("s3_bucket", cname),
-                    tags=tags,
+                    tags=ctags,
                     lock=production,
                     domain=comp.domain,
                     certificate_arn=comp.certificate_arn,
@@ -163,7 +171,7 @@ def _aws(
                     subnet_ids=spoke.apply(lambda s: s["private_subnet_ids"]),
                     allowed_cidr_blocks=spoke.apply(lambda s: [s["cidr_block"]]),
                     kms_key_arn=key.arn,
-                    tags=tags,
+                    tags=ctags,
                     lock=production,
                 ),
                 opts=opts,
@@ -220,7 +228,7 @@ def _azure(
                     ),
                     resource_group_name=rg.name,
                     location=region,
-                    tags=tags,
+                    tags=component_tags(manifest, environment, cname),
                     lock=production,
                     containers={"data": ContainerSpec()},
                     versioning=comp.versioning or comp.holds_records,

@@ -126,16 +126,33 @@ def test_every_taggable_resource_carries_the_manifest_tags(estate_json: dict) ->
             continue
         m = manifests[stack["metadata"]["service"]]
         env = stack["metadata"]["environment"]
-        expected = {
-            "service": m.service, "cost-centre": m.cost_centre, "owner": m.owner.email, "environment": env,
-            "business-unit": m.business_unit, "data-classification": m.data_classification, "managed-by": "pulumi",
-        }
+        by_urn = {r["urn"]: r for r in stack["resources"]}
+
+        def component_of(resource: dict, by_urn: dict = by_urn) -> str | None:
+            # the top-most lz component above the resource is the manifest component it belongs to
+            found = None
+            while resource is not None:
+                if resource["type"].startswith("lz:"):
+                    found = resource["name"]
+                resource = by_urn.get(resource["parent"])
+            return found
+
         for r in stack["resources"]:
             if r["custom"] and is_taggable(r["type"]):
+                component = component_of(r)
+                expected = {
+                    "service": m.service, "cost-centre": m.cost_centre, "owner": m.owner.email, "environment": env,
+                    "business-unit": m.business_unit, "managed-by": "pulumi",
+                    "data-classification": m.classification_of(component) if component in m.components
+                    else m.data_classification,
+                }
                 tags = r["inputs"].get("tags") or {}
                 assert {k: tags.get(k) for k in MANDATORY_TAG_KEYS} == expected, (stack["name"], r["name"])
                 checked += 1
     assert checked >= 30
+    site = next(r for s in estate_json["stacks"] if s["name"] == "housing-repairs-prod" for r in s["resources"]
+                if r["type"] == "aws:cloudfront/distribution:Distribution")
+    assert site["inputs"]["tags"]["data-classification"] == "OFFICIAL"  # the component's own classification
 
 
 def test_platform_layer_resources_carry_platform_tags(estate_json: dict) -> None:

@@ -399,3 +399,19 @@ def test_rules_run_on_a_manifest_built_in_code(stacks: Stacks) -> None:
     ctx = RuleContext(file="stacks/housing-repairs.yaml", today=TODAY)
     assert check_manifest(manifest, ctx) == []
     assert len(RULES) == len(set(RULES))
+
+
+def test_static_site_cannot_hold_sensitive_data(tmp_path) -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[3] / "stacks" / "housing-repairs.yaml").read_text()
+    path = tmp_path / "housing-repairs.yaml"
+    path.write_text(text.replace(", data_classification: OFFICIAL}", "}"))
+    _, problems = validate_paths([path])
+    assert [str(p) for p in problems] == [
+        f"{path}:19:9: components.site: a static site serves its content to anyone on the internet, so it cannot "
+        "hold OFFICIAL-SENSITIVE data; set data_classification: OFFICIAL on the component if its content is "
+        "public, and keep sensitive data in a database or bucket"
+    ]
+    path.write_text(text)
+    assert validate_paths([path])[1] == []

@@ -40,8 +40,8 @@ CASES: list[tuple[str, list[tuple[str, str]], list[str]]] = [
         "unknown key in a component lists that component type's keys",
         [("versioning: true}", "versioning: true, colour: blue}")],
         [
-            f"{F}:17:43: components.files.colour: unknown key 'colour' (allowed keys: type, versioning, "
-            "holds_records, archive_after_days, expire_after_days)"
+            f"{F}:17:43: components.files.colour: unknown key 'colour' (allowed keys: type, "
+            "data_classification, versioning, holds_records, archive_after_days, expire_after_days)"
         ],
     ),
     (
