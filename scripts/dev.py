@@ -3,6 +3,7 @@
 
     python3 scripts/dev.py plan    # the main job: offline plan of the example estate + HTML report
     python3 scripts/dev.py test    # the whole test suite (lint, types, generated-file drift, pytest)
+    python3 scripts/dev.py setup   # only create/refresh .venv (for CI pipelines that run `lz` themselves)
 
 Each command creates `.venv` (the same virtualenv `pulumi up` uses, see Pulumi.yaml) and installs
 the project into it when pyproject.toml changed since the last install; then it runs the job.
@@ -63,7 +64,7 @@ def test(extra: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    jobs = {"plan": plan, "test": test}
+    jobs = {"plan": plan, "test": test, "setup": lambda extra: 0}
     if not argv or argv[0] not in jobs:
         print(__doc__)
         return 2

@@ -35,6 +35,10 @@ def fake_uuid(text: str) -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-8{h[17:20]}-{h[20:32]}"
 
 
+#: AWS properties holding an IAM-style JSON policy document (string outputs, dict inputs allowed).
+_POLICY_DOCUMENT_PROPS = ("policy", "assumeRolePolicy", "accessPolicies", "keyPolicy")
+
+
 def _module_of(type_token: str) -> tuple[str, str, str]:
     """Split `aws:s3/bucket:Bucket` into ("aws", "s3", "Bucket")."""
     parts = type_token.split(":")
@@ -253,6 +257,10 @@ class PlanMocks(pulumi.runtime.Mocks):
             rid = arn
         out["id"] = rid
         out.setdefault("arn", arn)
+        for prop in _POLICY_DOCUMENT_PROPS:
+            # Policy documents may be given as dicts; the provider stores and returns JSON text.
+            if isinstance(out.get(prop), Mapping):
+                out[prop] = json.dumps(out[prop], sort_keys=True)
         return rid, out
 
     def _allocate(self, key: str, inputs: Mapping[str, Any]) -> str:

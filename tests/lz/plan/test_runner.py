@@ -172,3 +172,12 @@ def test_each_plan_starts_from_fresh_runtime_state():
     second = plan_callable(program, stack="b")
     assert [r.urn for r in first.find(BUCKET)] == ["urn:pulumi:a::lz::aws:s3/bucket:Bucket::only"]
     assert [r.urn for r in second.find(BUCKET)] == ["urn:pulumi:b::lz::aws:s3/bucket:Bucket::only"]
+
+
+def test_policy_documents_given_as_dicts_come_back_as_json_text() -> None:
+    def program() -> None:
+        role = aws.iam.Role("r", assume_role_policy={"Version": "2012-10-17", "Statement": []})
+        pulumi.export("doc", role.assume_role_policy)
+
+    plan = plan_callable(program, stack="unit")
+    assert json.loads(plan.outputs["doc"]) == {"Statement": [], "Version": "2012-10-17"}
