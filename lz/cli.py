@@ -140,6 +140,10 @@ def plan(
         Path | None,
         typer.Option("--stack-outputs", help="JSON file {stack: {output: value}} for StackReferences."),
     ] = None,
+    checkov: Annotated[
+        bool,
+        typer.Option("--checkov", help="Second opinion: also run checkov over the AWS graph (advisory only)."),
+    ] = False,
     root: RootOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
 ) -> None:
@@ -163,6 +167,8 @@ def plan(
     from lz.plan.gate import assess
 
     assess(result)
+    if checkov:
+        _second_opinion(result)
     render_console(result, quiet=quiet)
     if json_out:
         write_json(result, json_out)
@@ -225,6 +231,23 @@ def _plan(root: Path, target: str | None, all_stacks: bool, stack: str, config: 
     result = planner.result()
     result.stacks = [s for s in result.stacks if s.name == target]
     return result
+
+
+def _second_opinion(result: Any) -> None:
+    """Run checkov over each stack's AWS resources; findings are advisory and never change the exit code."""
+    from lz.policy.checkov_export import CheckovFailed, CheckovNotInstalled, run_checkov, to_terraform_plan
+
+    for stack in result.stacks:
+        tf_plan = to_terraform_plan(stack)
+        try:
+            findings = run_checkov(tf_plan)
+        except (CheckovNotInstalled, CheckovFailed) as exc:
+            _err(f"error: --checkov: {exc}")
+            raise typer.Exit(EXIT_INPUT) from None
+        failed = [f for f in findings if str(f.get("result", "")).lower() == "failed"]
+        stack.metadata["checkov"] = {"failed": len(failed), "findings": failed}
+        for f in failed:
+            stack.notes.append(f"checkov {f['check_id']} ({f['check_name']}) failed on {f['resource']}")
 
 
 def _progress(name: str) -> None:

@@ -348,3 +348,15 @@ def test_over_budget_is_a_mandatory_finding_and_exits_1(tmp_path: Path) -> None:
     finding = next(x for x in result.stdout.splitlines() if "lz-stack-within-budget" in x)
     assert finding.startswith("  mandatory: lz-stack-within-budget: council-website-dev: Estimated £")
     assert "is over the environment's budget of £0.50 (monthly_budget_gbp in stacks/council-website.yaml)" in finding
+
+
+def test_plan_checkov_without_checkov_is_a_clear_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lz.policy.checkov_export as export
+
+    def missing(*args: object, **kwargs: object) -> str:
+        raise export.CheckovNotInstalled("checkov is not installed: python3 -m venv .venv-checkov && ...")
+
+    monkeypatch.setattr(export, "find_checkov", missing)
+    result = runner.invoke(app, ["plan", "council-website-dev", "--checkov", "-q", "--root", str(ROOT)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --checkov: checkov is not installed")
