@@ -74,6 +74,28 @@ def _program_frames(exc: BaseException) -> str:
 
 
 @contextlib.contextmanager
+def _planning_gc() -> Iterator[None]:
+    """Collect garbage less often while a program registers thousands of resources.
+
+    The SDK allocates many short-lived asyncio objects per resource; with the default thresholds
+    the collector ran thousands of times and scanned the whole imported SDK each full pass, about
+    half of a large plan's time. Freezing what exists before the run keeps the SDK's modules out
+    of those scans; a higher first threshold batches the young collections. Both are restored.
+    """
+    import gc
+
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, thresholds[1], thresholds[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+@contextlib.contextmanager
 def _in_directory(path: Path) -> Iterator[None]:
     old = Path.cwd()
     os.chdir(path)
@@ -147,7 +169,8 @@ def plan_callable(
     )
     pulumi_config.set_all_config(cfg, list(secret_keys))
     try:
-        _sync_await(run_in_stack(program))
+        with _planning_gc():
+            _sync_await(run_in_stack(program))
     except InputError:
         raise
     except Exception as exc:  # the user's program failed: report it, do not crash the planner
