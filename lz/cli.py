@@ -38,8 +38,10 @@ def _register_reports() -> None:
     # The report commands' modules import only typer at import time; their heavy work is lazy.
     from lz.reports.carbon.cli import register as register_carbon
     from lz.reports.cost.cli import register as register_cost
+    from lz.reports.estate.cli import register as register_estate
 
     register_cost(report_app)
+    register_estate(report_app)
     register_carbon(report_app)
 
 
