@@ -142,6 +142,18 @@ def plan(
         Path | None,
         typer.Option("--stack-outputs", help="JSON file {stack: {output: value}} for StackReferences."),
     ] = None,
+    sarif_out: Annotated[
+        Path | None, typer.Option("--sarif", help="Write policy findings as SARIF 2.1.0 (GitHub code scanning).")
+    ] = None,
+    junit_out: Annotated[Path | None, typer.Option("--junit", help="Write policy results as JUnit XML.")] = None,
+    markdown_out: Annotated[
+        Path | None, typer.Option("--markdown", help="Write a Markdown summary for a pull-request comment.")
+    ] = None,
+    policy_config: Annotated[
+        Path | None,
+        typer.Option("--policy-config", help="CrossGuard policy config (levels, properties); default $LZ_POLICY_CONFIG."),
+    ] = None,
+    no_policies: Annotated[bool, typer.Option("--no-policies", help="Skip the policy gate (plan only).")] = False,
     checkov: Annotated[
         bool,
         typer.Option("--checkov", help="Second opinion: also run checkov over the AWS graph (advisory only)."),
@@ -150,7 +162,7 @@ def plan(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
 ) -> None:
     """Run the real Pulumi programs offline and show what `pulumi up` would create."""
-    from lz.plan.render import render_console, write_html, write_json
+    from lz.plan.render import _atomic_write, plan_json, render_console, render_html
     from lz.plan.runner import ProgramError
     from lz.problems import InputError
 
@@ -166,20 +178,53 @@ def plan(
         _err(f"error: the program failed while planning:\n{exc}")
         raise typer.Exit(EXIT_INPUT) from None
 
-    from lz.plan.gate import assess
-
-    assess(result)
+    verdicts = _gate(result, policy_config, no_policies)
     if checkov:
         _second_opinion(result)
     render_console(result, quiet=quiet)
-    if json_out:
-        write_json(result, json_out)
-        typer.echo(f"JSON plan written to {json_out}")
-    if html_out:
-        write_html(result, html_out)
-        typer.echo(f"HTML report written to {html_out}")
-    mandatory = [v for s in result.stacks for v in s.violations if v.get("level") == "mandatory"]
-    raise typer.Exit(EXIT_VIOLATIONS if mandatory else EXIT_OK)
+    outputs: list[tuple[Path | None, str, Any]] = [
+        (json_out, "JSON plan", lambda: plan_json(result)),
+        (html_out, "HTML report", lambda: render_html(result)),
+    ]
+    if verdicts or not no_policies:
+        from lz.policy.junit import to_junit
+        from lz.policy.markdown import to_markdown
+        from lz.policy.sarif import to_sarif
+
+        outputs += [
+            (sarif_out, "SARIF", lambda: to_sarif(verdicts, root=str(estate_root))),
+            (junit_out, "JUnit XML", lambda: to_junit(verdicts)),
+            (markdown_out, "Markdown summary", lambda: to_markdown(verdicts)),
+        ]
+    elif sarif_out or junit_out or markdown_out:
+        _err("error: --sarif, --junit and --markdown need the policy gate (drop --no-policies)")
+        raise typer.Exit(EXIT_INPUT)
+    for path, what, render in outputs:
+        if path is not None:
+            _atomic_write(path, render())
+            typer.echo(f"{what} written to {path}")
+    failed = any(v.get("level") == "mandatory" for s in result.stacks for v in s.violations)
+    failed = failed or any(getattr(v, "errors", None) for v in verdicts)
+    raise typer.Exit(EXIT_VIOLATIONS if failed else EXIT_OK)
+
+
+def _gate(result: Any, policy_config: Path | None, skip: bool) -> list[Any]:
+    """Estimates, budget and policy findings for every stack; bad policy config is bad input (exit 2)."""
+    from lz.plan.gate import assess
+    from lz.problems import InputError
+
+    if skip:
+        return assess(result, policies=False)
+    from lz.policy.evaluate import load_policy_config, pack_module
+
+    PackError = pack_module().PackError  # noqa: N806 - an exception class
+    try:
+        return assess(result, policy_config=load_policy_config(policy_config))
+    except InputError as exc:
+        _fail_input(exc)
+    except PackError as exc:
+        _err(f"error: the policy pack is broken: {exc}")
+        raise typer.Exit(EXIT_INPUT) from None
 
 
 def _plan(root: Path, target: str | None, all_stacks: bool, stack: str, config: list[str],

@@ -68,6 +68,10 @@ def summary_counts(result: EstatePlan) -> tuple[int, int, int]:
     return resources, mandatory, advisory
 
 
+def waived_count(result: EstatePlan) -> int:
+    return sum(len(s.waived) for s in result.stacks)
+
+
 def render_console(result: EstatePlan, *, quiet: bool = False, out: TextIO | None = None) -> None:
     stream = out or sys.stdout
     use_rich = out is None and stream.isatty()
@@ -92,11 +96,17 @@ def render_console(result: EstatePlan, *, quiet: bool = False, out: TextIO | Non
             write(f"  note: {note}\n")
         for v in plan.violations:
             write(f"  {v.get('level', 'advisory')}: {v.get('policy')}: {v.get('resource', '')}: {v.get('message')}\n")
+        for v in plan.waived:
+            write(
+                f"  waived: {v.get('policy')}: {v.get('resource', '')}: approved by {v.get('approved_by')} "
+                f"until {v.get('expires')}: {v.get('reason')}\n"
+            )
         write("\n")
     resources, mandatory, advisory = summary_counts(result)
     write(
         f"Summary: {len(result.stacks)} stack{'s' if len(result.stacks) != 1 else ''}, "
-        f"{resources} resources to create, {mandatory} mandatory and {advisory} advisory policy findings\n"
+        f"{resources} resources to create, {mandatory} mandatory and {advisory} advisory policy findings"
+        f"{f', {waived_count(result)} waived' if waived_count(result) else ''}\n"
     )
 
 
@@ -133,6 +143,11 @@ def _render_rich(result: EstatePlan, *, quiet: bool) -> None:
         for v in plan.violations:
             colour = "red" if v.get("level") == "mandatory" else "yellow"
             console.print(f"  [{colour}]{v.get('level')}[/{colour}] {v.get('policy')}: {v.get('message')}")
+        for v in plan.waived:
+            console.print(
+                f"  [cyan]waived[/cyan] {v.get('policy')}: {v.get('resource')} (approved by {v.get('approved_by')} "
+                f"until {v.get('expires')})"
+            )
     resources, mandatory, advisory = summary_counts(result)
     console.print(
         f"[bold]Summary:[/bold] {len(result.stacks)} stacks, {resources} resources to create, "

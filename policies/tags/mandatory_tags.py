@@ -40,6 +40,7 @@ from pulumi_policy.proxy import UnknownValueError
 from pulumi_policy.secret import Secret
 
 from lz.tags import MANDATORY_TAG_KEYS, TAGS_PROPERTY, check_tag_value, is_taggable, missing_tags_message
+from policies.lib import Frameworks, PolicyMetadata
 
 NAME: Final = "lz-all-resources-mandatory-tags"
 
@@ -157,18 +158,23 @@ POLICY: Final = ResourceValidationPolicy(
 )
 
 #: Pack metadata: packs select policies by it, and the meta-test checks it is complete.
-METADATA: Final[Mapping[str, Any]] = {
-    "name": NAME,
-    "severity": "high",
-    "clouds": ("aws", "azure"),
-    "frameworks": {
-        # The CIS AWS and Azure Foundations benchmarks have no tagging control; CIS Controls v8 does.
-        "cis": "CIS Controls v8 1.1 (detailed enterprise asset inventory), "
-        "3.7 (data classification scheme)",
+METADATA: Final = PolicyMetadata(
+    name=NAME,
+    description=POLICY.description,
+    severity="high",
+    frameworks=Frameworks(
         # Tags are the asset inventory: who owns a component, what it is and what data it holds.
         # Principle 13 (audit information) concerns the provider's audit records, not inventory.
-        "ncsc": "Cloud Security Principle 5.1 (Operational security: configuration and change management)",
-        "ncsc_caf": "A3.a Asset management",
-    },
-    "remediation": REMEDIATION,
-}
+        ncsc="5.1",
+        # The CIS AWS and Azure Foundations benchmarks have no tagging control; CIS Controls v8 does.
+        cis="CIS Controls v8 1.1 (detailed enterprise asset inventory), 3.7 (data classification scheme)",
+        # None of the five Cyber Essentials controls is about inventory; asset management only
+        # scopes them. checkov's tag checks are opt-in custom policies with no built-in id.
+        cyber_essentials=None,
+    ),
+    remediation=REMEDIATION,
+    clouds=("aws", "azure"),
+    # Every type whose constructor takes `tags` (lz.tags.is_taggable), so no fixed list.
+    resource_types=(),
+    topics=("tagging", "governance", "cost"),
+)

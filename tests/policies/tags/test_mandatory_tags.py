@@ -103,9 +103,10 @@ def test_policy_metadata() -> None:
     required = POLICY.config_schema.properties["required_tags"]
     assert required["type"] == "array"
     assert required["default"] == list(MANDATORY_TAG_KEYS)
-    assert METADATA["severity"] == "high"
-    assert {"cis", "ncsc"} <= set(METADATA["frameworks"])
-    assert METADATA["remediation"]
+    assert METADATA.severity == "high"
+    assert METADATA.frameworks.cis
+    assert METADATA.frameworks.ncsc == "5.1"
+    assert METADATA.remediation
     assert mandatory_tags.__doc__
 
 

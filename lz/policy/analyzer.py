@@ -1,0 +1,564 @@
+"""Run CrossGuard policies offline, through the same analyzer code `pulumi preview --policy-pack` runs.
+
+The Pulumi CLI talks to a Python policy pack over gRPC: the pack's `PolicyPack(...)` serves a
+`_PolicyAnalyzerServicer`, and the engine calls `Configure` once, `Analyze` for every resource it
+registers and `AnalyzeStack` once at the end. This module calls that very servicer in-process, with
+no server and no CLI, so policies see what they would see under the CLI: props deserialized from a
+protobuf Struct (numbers as floats, secrets unwrapped, unknowns behind the SDK's unknown-checking
+proxy), the SDK's own enforcement-level resolution, `not_applicable`, and "can't run during preview"
+diagnostics. (The upstream SDK's own tests drive the servicer the same way.)
+
+What the CLI does before `Configure` and the SDK does not, `reconcile_config` does, as the CLI's
+`ReconcilePolicyPackConfig` (pulumi/pulumi, Go package `pkg/resource/analyzer`):
+
+1. every policy starts at its own enforcement level (or the pack's) with its config schema defaults;
+2. the pack's `initial_config` is applied, then each user layer (`--policy-pack-config`), each first
+   applying an `all` level to every policy and then the per-policy entries;
+3. every policy's properties are validated against its config schema (JSON Schema);
+4. a level is sent for *every* policy: a `PolicyConfig` without one would mean ADVISORY (proto 0).
+
+What the engine sends, this sends:
+* `Analyze`: every registered resource (custom, component, provider and the root stack; not reads)
+  with its inputs as the program sent them (`PlannedResource.wire`), its options and its provider's
+  inputs. Findings are attributed to the analyzed resource, as the engine does.
+* `AnalyzeStack`: every resource with its parent, dependencies and property dependencies wired, and
+  its *outputs*: here, what the planner's mock provider returned (the inputs plus ids, ARNs, names);
+  the root stack's outputs are the stack's exports.
+
+Deliberate differences from the CLI:
+* config entries naming a policy that is not one of `policies` are ignored here; `lz.policy.evaluate`
+  rejects names that are not in the pack at all, which the CLI silently accepts;
+* a policy that raises is reported in `Analysis.errors` (the CLI aborts the whole preview), and the
+  other policies' findings for that resource are still collected.
+
+Gaps the planner leaves (not this module): resources on a *default* provider arrive without
+`args.provider` (the mock runtime registers no default providers), and inputs are those the program
+sent, before the provider's `Check` (no provider-side defaults or auto-names).
+
+The servicer is private API (`pulumi_policy.policy._PolicyAnalyzerServicer`), written against the
+constructor of pulumi-policy 1.21, `(name, version, policies, enforcement_level, initial_config, ...)`;
+`check_sdk()` refuses to run, naming the difference, if an upgrade changes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import functools
+import inspect
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Final, Literal
+
+from google.protobuf import struct_pb2
+from pulumi.runtime import proto
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+)
+from pulumi_policy.policy import _PolicyAnalyzerServicer
+
+from lz import __version__
+from lz.plan.model import PlannedResource, StackPlan
+
+PACK_NAME: Final = "council-lz"
+#: CrossGuard's reserved config key for "every policy".
+ALL: Final = "all"
+ENFORCEMENT_KEY: Final = "enforcementLevel"
+
+_LEVELS: Final = {level.value: level for level in EnforcementLevel}
+_TO_PROTO: Final = {
+    EnforcementLevel.ADVISORY: proto.ADVISORY,
+    EnforcementLevel.MANDATORY: proto.MANDATORY,
+    EnforcementLevel.REMEDIATE: proto.REMEDIATE,
+    EnforcementLevel.DISABLED: proto.DISABLED,
+}
+_SEVERITY_NAMES: Final[dict[int, str]] = {
+    proto.POLICY_SEVERITY_LOW: "low",
+    proto.POLICY_SEVERITY_MEDIUM: "medium",
+    proto.POLICY_SEVERITY_HIGH: "high",
+    proto.POLICY_SEVERITY_CRITICAL: "critical",
+}
+_DURATION: Final = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
+_DURATION_SECONDS: Final = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+#: The servicer's constructor this module is written against (pulumi-policy 1.21).
+SERVICER_PARAMETERS: Final = ("self", "name", "version", "policies", "enforcement_level", "initial_config")
+_SERVICER_METHODS: Final = ("Configure", "Analyze", "AnalyzeStack")
+
+Level = Literal["advisory", "mandatory"]
+Kind = Literal["resource", "stack"]
+
+
+class AnalyzerUnavailable(RuntimeError):
+    """The installed pulumi-policy's private servicer is not the one this module is written for."""
+
+
+@functools.cache
+def check_sdk(servicer: Any = _PolicyAnalyzerServicer) -> None:
+    """Fail loudly, naming the difference, if a pulumi-policy upgrade changed the private servicer."""
+    parameters = tuple(inspect.signature(servicer.__init__).parameters)[: len(SERVICER_PARAMETERS)]
+    missing = [m for m in _SERVICER_METHODS if not callable(getattr(servicer, m, None))]
+    if parameters != SERVICER_PARAMETERS or missing:
+        from importlib.metadata import version
+
+        raise AnalyzerUnavailable(
+            f"pulumi-policy {version('pulumi-policy')}: _PolicyAnalyzerServicer{parameters} "
+            f"(missing {missing or 'nothing'}) is not the servicer lz.policy.analyzer calls, "
+            f"_PolicyAnalyzerServicer{SERVICER_PARAMETERS} with {', '.join(_SERVICER_METHODS)} (pulumi-policy 1.21)"
+        )
+
+
+class PolicyConfigError(ValueError):
+    """Policy config that the CLI would refuse: bad levels, bad shapes, schema violations."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+# -- config --------------------------------------------------------------------------------------
+
+
+def parse_level(value: Any, where: str) -> EnforcementLevel:
+    """An enforcement level from config text (`mandatory`, ...) or an EnforcementLevel."""
+    if isinstance(value, EnforcementLevel):
+        return value
+    if isinstance(value, str) and value in _LEVELS:
+        return _LEVELS[value]
+    raise PolicyConfigError([f"{where}: {value!r} is not an enforcement level; use one of {', '.join(_LEVELS)}"])
+
+
+def normalize_config(config: Mapping[str, Any], where: str = "policy config") -> dict[str, dict[str, Any]]:
+    """CrossGuard config, `name: level` or `name: {enforcementLevel: level, prop: value, ...}`, as
+    `{name: {"enforcementLevel": EnforcementLevel (when given), prop: value}}`. All problems at once."""
+    problems: list[str] = []
+    out: dict[str, dict[str, Any]] = {}
+    for name, value in config.items():
+        if not isinstance(name, str):
+            problems.append(f"{where}: key {name!r} is not a policy name")
+            continue
+        try:
+            if isinstance(value, str | EnforcementLevel):
+                out[name] = {ENFORCEMENT_KEY: parse_level(value, f"{where}: {name}")}
+            elif isinstance(value, Mapping):
+                entry = {str(k): v for k, v in value.items()}
+                if ENFORCEMENT_KEY in entry:
+                    entry[ENFORCEMENT_KEY] = parse_level(entry[ENFORCEMENT_KEY], f"{where}: {name}")
+                out[name] = entry
+            else:
+                problems.append(f"{where}: {name}: expected an enforcement level or a mapping, "
+                                f"got {type(value).__name__}")
+        except PolicyConfigError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise PolicyConfigError(problems)
+    return out
+
+
+def unknown_policy_names(config: Mapping[str, Any], known: Iterable[str]) -> list[str]:
+    """One message per config key that names no known policy, with a suggestion when one is close."""
+    known_list = sorted(known)
+    messages = []
+    for name in config:
+        if name == ALL or name in known_list:
+            continue
+        close = difflib.get_close_matches(str(name), known_list, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        messages.append(f"policy config names {name!r}, which is not a policy of the pack{hint}")
+    return messages
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    """What `Configure` sends for one policy."""
+
+    level: EnforcementLevel
+    properties: dict[str, Any]
+
+
+def _schema_of(policy: Policy) -> dict[str, Any] | None:
+    schema = policy.config_schema
+    if schema is None:
+        return None
+    # The CLI validates {"type": "object", "properties": ..., "required": ...} (convertSchema).
+    out: dict[str, Any] = {"type": "object"}
+    if schema.properties:
+        out["properties"] = dict(schema.properties)
+    if schema.required:
+        out["required"] = list(schema.required)
+    return out
+
+
+def reconcile_config(
+    policies: Sequence[Policy],
+    *,
+    pack_level: EnforcementLevel = EnforcementLevel.ADVISORY,
+    initial_config: Mapping[str, Any] | None = None,
+    config: Iterable[Mapping[str, Any]] = (),
+) -> dict[str, PolicySettings]:
+    """Each policy's effective level and config, as the CLI computes them before `Configure`.
+
+    The pack's `initial_config` is applied first, then each user config layer in order. Raises
+    PolicyConfigError with every problem (bad levels, schema violations) at once.
+    """
+    import jsonschema
+
+    levels: dict[str, EnforcementLevel] = {}
+    props: dict[str, dict[str, Any]] = {}
+    for policy in policies:
+        levels[policy.name] = policy.enforcement_level or pack_level
+        schema = policy.config_schema
+        defaults = schema.properties.items() if schema is not None and schema.properties else ()
+        props[policy.name] = {key: spec["default"] for key, spec in defaults if "default" in spec}
+
+    problems: list[str] = []
+    layers = [("initial config", initial_config or {}), *(("policy config", layer) for layer in config)]
+    for where, layer in layers:
+        try:
+            normalized = normalize_config(layer, where)
+        except PolicyConfigError as exc:
+            problems.extend(exc.problems)
+            continue
+        everyone = normalized.get(ALL, {}).get(ENFORCEMENT_KEY)
+        if everyone is not None:
+            levels = dict.fromkeys(levels, everyone)
+        for name, entry in normalized.items():
+            if name == ALL or name not in levels:
+                continue
+            if ENFORCEMENT_KEY in entry:
+                levels[name] = entry[ENFORCEMENT_KEY]
+            props[name].update({k: v for k, v in entry.items() if k != ENFORCEMENT_KEY})
+
+    for policy in policies:
+        json_schema = _schema_of(policy)
+        if json_schema is None:
+            continue
+        validator = jsonschema.Draft7Validator(json_schema)
+        for error in sorted(validator.iter_errors(props[policy.name]), key=lambda e: list(e.absolute_path)):
+            path = ".".join(str(p) for p in error.absolute_path)
+            problems.append(f"{policy.name}: {path + ': ' if path else ''}{error.message}")
+    if problems:
+        raise PolicyConfigError(problems)
+    return {name: PolicySettings(level=levels[name], properties=props[name]) for name in levels}
+
+
+# -- results -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One policy finding, as the engine would report it."""
+
+    policy: str
+    level: Level
+    severity: str  # critical | high | medium | low
+    #: What the policy reported, without the "<description>\n" prefix the SDK adds.
+    message: str
+    description: str
+    urn: str
+    name: str
+    type: str
+    kind: Kind
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class NotApplicable:
+    policy: str
+    urn: str
+    reason: str
+
+
+@dataclass
+class Analysis:
+    """Everything the policies said about one stack."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    not_applicable: list[NotApplicable] = field(default_factory=list)
+    #: Policies that raised (the CLI would abort the preview): "policy: failed on urn: error".
+    errors: list[str] = field(default_factory=list)
+    #: The effective enforcement level of every policy (`disabled` policies did not run).
+    levels: dict[str, str] = field(default_factory=dict)
+
+
+# -- wire helpers --------------------------------------------------------------------------------
+
+
+def to_struct(value: Any) -> struct_pb2.Struct:
+    """A property map as a protobuf Struct, as the engine sends it (numbers become floats)."""
+    if isinstance(value, struct_pb2.Struct):
+        copy = struct_pb2.Struct()
+        copy.CopyFrom(value)
+        return copy
+    data = dict(value or {})
+    struct = struct_pb2.Struct()
+    try:
+        struct.update(data)
+        return struct
+    except (ValueError, TypeError):
+        # Assets, archives and other SDK values: let the SDK's own serializer encode them.
+        from pulumi.runtime import rpc
+
+        loop = asyncio.new_event_loop()
+        try:
+            serialized: struct_pb2.Struct = loop.run_until_complete(rpc.serialize_properties(data, {}))
+        finally:
+            loop.close()
+        return serialized
+
+
+def duration_seconds(text: str | None) -> float:
+    """A Go duration (`1h30m`, `90s`, `2.5m`) in seconds, as the engine parses custom timeouts."""
+    if not text:
+        return 0.0
+    total, pos = 0.0, 0
+    for match in _DURATION.finditer(text):
+        if match.start() != pos:
+            return 0.0
+        total += float(match.group(1)) * _DURATION_SECONDS[match.group(2)]
+        pos = match.end()
+    return total if pos == len(text) else 0.0
+
+
+def _options(resource: PlannedResource, *, with_parent: bool) -> Any:
+    opts = resource.options
+    timeouts = opts.get("custom_timeouts") or {}
+    message = proto.AnalyzerResourceOptions(
+        protect=bool(opts.get("protect")),
+        ignoreChanges=list(opts.get("ignore_changes") or []),
+        additionalSecretOutputs=list(opts.get("additional_secret_outputs") or []),
+        # The engine sends only aliases it matched against existing state; a plan creates everything.
+        aliases=[],
+        parent=(resource.parent or "") if with_parent else "",
+        customTimeouts=proto.AnalyzerResourceOptions.CustomTimeouts(
+            create=duration_seconds(timeouts.get("create")),
+            update=duration_seconds(timeouts.get("update")),
+            delete=duration_seconds(timeouts.get("delete")),
+        ),
+    )
+    delete_before_replace = opts.get("delete_before_replace")
+    if delete_before_replace is not None:
+        message.deleteBeforeReplace = bool(delete_before_replace)
+        message.deleteBeforeReplaceDefined = True
+    return message
+
+
+def urn_name(urn: str) -> str:
+    return urn.rsplit("::", 1)[-1] if urn else ""
+
+
+def urn_type(urn: str) -> str:
+    parts = urn.split("::")
+    return parts[2].rsplit("$", 1)[-1] if len(parts) >= 4 else ""
+
+
+def _is_read(resource: PlannedResource) -> bool:
+    return bool(resource.options.get("read"))
+
+
+# -- the analyzer --------------------------------------------------------------------------------
+
+
+class OfflineAnalyzer:
+    """The pack's analyzer for one configuration, called as the engine calls it."""
+
+    def __init__(
+        self,
+        policies: Sequence[Policy],
+        *,
+        initial_config: Mapping[str, Any] | None = None,
+        config: Sequence[Mapping[str, Any]] = (),
+        pack_name: str = PACK_NAME,
+        version: str = __version__,
+        enforcement_level: EnforcementLevel = EnforcementLevel.ADVISORY,
+    ) -> None:
+        if not policies:
+            raise ValueError("an analyzer needs at least one policy")
+        check_sdk()
+        self.policies = list(policies)
+        self.pack_name = pack_name
+        self.version = version
+        self.enforcement_level = enforcement_level
+        self.initial_config = normalize_config(initial_config or {}, "initial config")
+        self.settings = reconcile_config(
+            self.policies, pack_level=enforcement_level, initial_config=self.initial_config, config=config
+        )
+        self._by_name = {p.name: p for p in self.policies}
+        self._servicer = self._new_servicer(self.policies)
+        self._isolated: dict[str, Any] = {}
+
+    @property
+    def levels(self) -> dict[str, str]:
+        return {name: s.level.value for name, s in self.settings.items()}
+
+    def _configure_request(self) -> Any:
+        return proto.ConfigureAnalyzerRequest(
+            policyConfig={
+                name: proto.PolicyConfig(
+                    enforcementLevel=_TO_PROTO[s.level], properties=to_struct(s.properties)
+                )
+                for name, s in self.settings.items()
+            }
+        )
+
+    def _new_servicer(self, policies: Sequence[Policy]) -> Any:
+        servicer: Any = _PolicyAnalyzerServicer(
+            self.pack_name, self.version, list(policies), self.enforcement_level, dict(self.initial_config) or None
+        )
+        servicer.Configure(self._configure_request(), None)
+        return servicer
+
+    def _alone(self, policy: Policy) -> Any:
+        """A servicer with just one policy, to find which policy failed and keep the others' findings."""
+        if policy.name not in self._isolated:
+            self._isolated[policy.name] = self._new_servicer([policy])
+        return self._isolated[policy.name]
+
+    def _severity(self, policy_name: str, severity: int) -> str:
+        if severity in _SEVERITY_NAMES:
+            return _SEVERITY_NAMES[severity]
+        # "can't run during preview" diagnostics carry no severity; the policy has one.
+        policy = self._by_name.get(policy_name)
+        return policy.severity.value if policy is not None and policy.severity is not None else ""
+
+    def _convert(
+        self, response: Any, *, urn: str | None, by_urn: Mapping[str, PlannedResource], fallback: str, kind: Kind
+    ) -> tuple[list[Diagnostic], list[NotApplicable]]:
+        found: list[Diagnostic] = []
+        for d in response.diagnostics:
+            description = d.description
+            message = d.message
+            if description and message.startswith(description + "\n"):
+                message = message[len(description) + 1:]
+            target_urn = urn if urn is not None else (d.urn or fallback)
+            target = by_urn.get(target_urn)
+            level: Level = "mandatory" if d.enforcementLevel == proto.MANDATORY else "advisory"
+            found.append(
+                Diagnostic(
+                    policy=d.policyName,
+                    level=level,
+                    severity=self._severity(d.policyName, d.severity),
+                    message=message,
+                    description=description,
+                    urn=target_urn,
+                    name=target.name if target is not None else urn_name(target_urn),
+                    type=target.type if target is not None else urn_type(target_urn),
+                    kind=kind,
+                )
+            )
+        skipped = [
+            NotApplicable(policy=n.policy_name, urn=urn if urn is not None else fallback, reason=n.reason)
+            for n in response.not_applicable
+        ]
+        return found, skipped
+
+    def _run(
+        self, method: str, request: Any, policy_type: type[Policy], label: str
+    ) -> tuple[list[Any], list[str]]:
+        """Responses of one RPC: from the full servicer, or policy by policy when a policy raises."""
+        try:
+            return [getattr(self._servicer, method)(request, None)], []
+        except Exception:  # a policy raised inside the servicer: find out which, keep the others
+            responses: list[Any] = []
+            errors: list[str] = []
+            for policy in self.policies:
+                if not isinstance(policy, policy_type) or self.settings[policy.name].level is EnforcementLevel.DISABLED:
+                    continue
+                try:
+                    responses.append(getattr(self._alone(policy), method)(request, None))
+                except Exception as exc:  # reported, never fatal: the gate shows every failure
+                    errors.append(f"{policy.name}: failed on {label}: {type(exc).__name__}: {exc}")
+            return responses, errors
+
+    def _provider(self, resource: PlannedResource, by_urn: Mapping[str, PlannedResource]) -> Any | None:
+        if not resource.provider:
+            return None
+        provider = by_urn.get(resource.provider.rsplit("::", 1)[0])
+        if provider is None:
+            return None
+        return proto.AnalyzerProviderResource(
+            type=provider.type, properties=to_struct(provider.wire or provider.raw_inputs),
+            urn=provider.urn, name=provider.name,
+        )
+
+    def analyze_resource(
+        self, resource: PlannedResource, by_urn: Mapping[str, PlannedResource] | None = None
+    ) -> Analysis:
+        """`Analyze` for one resource, with its inputs as the program sent them."""
+        lookup = by_urn if by_urn is not None else {resource.urn: resource}
+        request = proto.AnalyzeRequest(
+            type=resource.type,
+            properties=to_struct(resource.wire if resource.wire is not None else resource.raw_inputs),
+            urn=resource.urn,
+            name=resource.name,
+            options=_options(resource, with_parent=True),
+        )
+        provider = self._provider(resource, lookup)
+        if provider is not None:
+            request.provider.CopyFrom(provider)
+        responses, errors = self._run("Analyze", request, ResourceValidationPolicy, resource.urn)
+        result = Analysis(errors=errors, levels=self.levels)
+        for response in responses:
+            found, skipped = self._convert(response, urn=resource.urn, by_urn=lookup, fallback=resource.urn,
+                                           kind="resource")
+            result.diagnostics.extend(found)
+            result.not_applicable.extend(skipped)
+        return result
+
+    def analyze_stack(self, plan: StackPlan) -> Analysis:
+        """`AnalyzeStack` over every resource of the plan, outputs and graph edges included."""
+        by_urn = plan.by_urn()
+        stack = plan.stack_resource
+        resources = []
+        for r in plan.resources:
+            outputs: Any = plan.raw_outputs if stack is not None and r.urn == stack.urn else r.raw_outputs
+            item = proto.AnalyzerResource(
+                type=r.type,
+                properties=to_struct(outputs or r.wire or r.raw_inputs),
+                urn=r.urn,
+                name=r.name,
+                options=_options(r, with_parent=False),
+                parent=r.parent or "",
+                dependencies=list(r.dependencies),
+                propertyDependencies={
+                    prop: proto.AnalyzerPropertyDependencies(urns=list(urns))
+                    for prop, urns in r.property_dependencies.items()
+                },
+            )
+            provider = self._provider(r, by_urn)
+            if provider is not None:
+                item.provider.CopyFrom(provider)
+            resources.append(item)
+        request = proto.AnalyzeStackRequest(resources=resources)
+        responses, errors = self._run("AnalyzeStack", request, StackValidationPolicy, f"stack {plan.name}")
+        result = Analysis(errors=errors, levels=self.levels)
+        fallback = stack.urn if stack is not None else ""
+        for response in responses:
+            found, skipped = self._convert(response, urn=None, by_urn=by_urn, fallback=fallback, kind="stack")
+            result.diagnostics.extend(found)
+            result.not_applicable.extend(skipped)
+        return result
+
+    def analyze_plan(self, plan: StackPlan) -> Analysis:
+        """Everything the engine would ask of the pack for this stack: `Analyze` for each registered
+        resource (reads excluded, as in the engine), then `AnalyzeStack` once."""
+        by_urn = plan.by_urn()
+        total = Analysis(levels=self.levels)
+        for resource in plan.resources:
+            if _is_read(resource):
+                continue
+            part = self.analyze_resource(resource, by_urn)
+            total.diagnostics.extend(part.diagnostics)
+            total.not_applicable.extend(part.not_applicable)
+            total.errors.extend(part.errors)
+        part = self.analyze_stack(plan)
+        total.diagnostics.extend(part.diagnostics)
+        total.not_applicable.extend(part.not_applicable)
+        total.errors.extend(part.errors)
+        return total

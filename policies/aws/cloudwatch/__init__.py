@@ -1,0 +1,1 @@
+"""CloudWatch Logs policies: log group retention and encryption."""

@@ -1,0 +1,1 @@
+"""DynamoDB policies: customer-managed keys for OFFICIAL-SENSITIVE tables, point-in-time recovery."""

@@ -1,0 +1,1 @@
+"""ECR policies: image scanning and immutable tags."""

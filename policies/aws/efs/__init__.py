@@ -1,0 +1,1 @@
+"""EFS policies: file systems encrypted at rest."""

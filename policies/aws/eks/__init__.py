@@ -1,0 +1,1 @@
+"""EKS policies: private cluster API endpoints."""

@@ -1,0 +1,1 @@
+"""KMS policies: key rotation and the key policy lockout safety check."""

@@ -1,0 +1,1 @@
+"""Lambda policies (`lambda_`: `lambda` is a Python keyword, as in the pulumi_aws SDK): function URLs."""

@@ -1,0 +1,1 @@
+"""Secrets Manager policies: customer-managed keys for OFFICIAL-SENSITIVE secrets."""

@@ -1,0 +1,1 @@
+"""SNS policies: topics encrypted at rest."""

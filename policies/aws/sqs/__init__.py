@@ -1,0 +1,1 @@
+"""SQS policies: queues encrypted at rest."""

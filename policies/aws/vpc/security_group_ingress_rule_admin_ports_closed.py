@@ -1,0 +1,61 @@
+"""aws-vpc-security-group-ingress-rule-admin-ports-closed: no rule opens an administration port to the internet.
+
+Why: SSH, RDP, database, cache and container-API ports facing 0.0.0.0/0 or ::/0 are scanned and
+brute-forced within minutes of going live; they are the commonest way into council estates (CIS AWS
+5.2 for IPv4, 5.3 for IPv6). Checks `aws.vpc.SecurityGroupIngressRule` resources.
+
+Protocol `-1` (all) opens every port. ICMP and other protocols without ports are not
+administration access. Config `admin_ports` (default: the keys of
+`policies.aws.ec2.ADMIN_PORT_NAMES`) lists the ports.
+
+Messages:
+* `Security group ingress rule opens administration port 22 (SSH) to the internet (0.0.0.0/0)`
+* `Security group ingress rule opens administration ports 3306 (MySQL), 3389 (RDP) to the internet (0.0.0.0/0, ::/0)`
+* `Security group ingress rule opens all ports, administration ports included, to the internet (::/0)`
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_policy import PolicyConfigSchema, ReportViolation, ResourceValidationArgs
+
+from policies.aws.ec2 import (
+    ADMIN_PORTS_SCHEMA,
+    DEFAULT_ADMIN_PORTS,
+    admin_port_problems,
+    admin_ports_config,
+    vpc_ingress_rule,
+)
+from policies.lib import Frameworks, resource_policy
+
+
+def _validate(props: Mapping[str, Any], args: ResourceValidationArgs, report: ReportViolation) -> None:
+    for problem in admin_port_problems(vpc_ingress_rule(props), admin_ports_config(args.get_config())):
+        report(problem, None)
+
+
+POLICY, METADATA = resource_policy(
+    name="aws-vpc-security-group-ingress-rule-admin-ports-closed",
+    description=(
+        "Security group ingress never opens administration ports (SSH, RDP, databases...) to 0.0.0.0/0 or ::/0."
+    ),
+    severity="critical",
+    frameworks=Frameworks(
+        ncsc="11",
+        cis="CIS AWS Foundations Benchmark v3.0.0 5.2, 5.3",
+        cyber_essentials="Firewalls",
+        checkov=("CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277"),
+    ),
+    remediation=(
+        "Delete the rule or set `cidr_ipv4`/`cidr_ipv6` to a known network, or use "
+        "`referenced_security_group_id` / `prefix_list_id`. Use AWS Systems Manager Session Manager instead "
+        "of SSH/RDP from the internet."
+    ),
+    resource_types=("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",),
+    validate=_validate,
+    topics=("network", "public-access"),
+    config_schema=PolicyConfigSchema(properties=ADMIN_PORTS_SCHEMA),
+    config_defaults={"admin_ports": list(DEFAULT_ADMIN_PORTS)},
+)

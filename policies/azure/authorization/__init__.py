@@ -1,0 +1,1 @@
+"""Policies for `azure-native:authorization` resources (role definitions and role assignments)."""

@@ -1,0 +1,1 @@
+"""Policies for Azure Front Door Standard/Premium (`azure-native:cdn:Route`, `AFDCustomDomain`)."""

@@ -1,0 +1,1 @@
+"""Policies for `azure-native:compute` resources (managed disks and virtual machines)."""

@@ -1,0 +1,1 @@
+"""Policies for `azure-native:containerservice:ManagedCluster` (AKS)."""

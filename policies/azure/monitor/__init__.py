@@ -1,0 +1,1 @@
+"""Policies for `azure-native:monitor:DiagnosticSetting` and diagnostic coverage of a stack."""

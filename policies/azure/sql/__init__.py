@@ -1,0 +1,1 @@
+"""Policies for `azure-native:sql:Server` (Azure SQL logical servers)."""

@@ -1,0 +1,1 @@
+"""Policies for `azure-native:storage` resources (storage accounts and blob containers)."""

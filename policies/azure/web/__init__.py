@@ -1,0 +1,1 @@
+"""Policies for `azure-native:web:WebApp` (App Service web apps)."""
