@@ -208,8 +208,11 @@ def test_plan_a_program_outside_this_repository(tmp_path: Path) -> None:
         [str(LZ), "plan", str(program), "-s", "test", "-c", "configured:size=2", "--json", str(out)],
         capture_output=True, text=True, cwd=tmp_path,
     )
-    assert proc.returncode == 0, proc.stderr
+    # Its buckets carry no council tags and no encryption: the gate blocks it (exit 1), plan still written.
+    assert proc.returncode == 1, proc.stderr
     stack = json.loads(out.read_text())["stacks"][0]
+    mandatory = {v["policy"] for v in stack["violations"] if v["level"] == "mandatory"}
+    assert {"lz-all-resources-mandatory-tags", "aws-s3-bucket-server-side-encryption"} <= mandatory
     assert stack["project"] == "configured"
     assert [r["name"] for r in stack["resources"] if r["type"] == "aws:s3/bucket:Bucket"] == [
         "acme-gold-0", "acme-gold-1",
