@@ -151,7 +151,9 @@ def plan(
     ] = None,
     policy_config: Annotated[
         Path | None,
-        typer.Option("--policy-config", help="CrossGuard policy config (levels, properties); default $LZ_POLICY_CONFIG."),
+        typer.Option(
+            "--policy-config", help="CrossGuard policy config (levels, properties); default $LZ_POLICY_CONFIG."
+        ),
     ] = None,
     no_policies: Annotated[bool, typer.Option("--no-policies", help="Skip the policy gate (plan only).")] = False,
     checkov: Annotated[
@@ -217,7 +219,7 @@ def _gate(result: Any, policy_config: Path | None, skip: bool) -> list[Any]:
         return assess(result, policies=False)
     from lz.policy.evaluate import load_policy_config, pack_module
 
-    PackError = pack_module().PackError  # noqa: N806 - an exception class
+    PackError = pack_module().PackError
     try:
         return assess(result, policy_config=load_policy_config(policy_config))
     except InputError as exc:
