@@ -214,6 +214,8 @@ def resource_policy(
         tags=sorted({*metadata.topics, *cloud_set}),
         remediation_steps=remediation,
     )
+    # Lets an analyzer offer a resource only the policies that can judge its type (empty: all types).
+    policy.resource_types = types  # type: ignore[attr-defined]
     return policy, metadata
 
 
