@@ -18,7 +18,12 @@ from lz import __version__
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT = 0, 1, 2
 
+#: Rich help and error panels on a terminal; plain text otherwise (pipes, CI logs), which also keeps
+#: `lz --help` from loading rich's formatting machinery when nobody will see colours.
+MARKUP: Any = "rich" if sys.stdout.isatty() else None
+
 app = typer.Typer(
+    rich_markup_mode=MARKUP,
     name="lz",
     help="Council landing zone toolkit: validate service manifests and plan stacks offline.",
     no_args_is_help=True,
@@ -28,6 +33,7 @@ app = typer.Typer(
 
 
 report_app = typer.Typer(
+    rich_markup_mode=MARKUP,
     help="Auditor reports: spend by tag, the estate and shadow IT, carbon. Each writes HTML, CSV and JSON.",
     no_args_is_help=True,
 )
@@ -46,6 +52,21 @@ def _register_reports() -> None:
 
 
 _register_reports()
+
+demo_app = typer.Typer(
+    rich_markup_mode=MARKUP,
+    help="Try the toolkit without a cloud: a synthetic council estate, the real reports.", no_args_is_help=True
+)
+app.add_typer(demo_app, name="demo")
+
+
+def _register_demo() -> None:
+    from lz.demo.cli import register as register_demo
+
+    register_demo(demo_app)
+
+
+_register_demo()
 
 
 def _err(text: str) -> None:
