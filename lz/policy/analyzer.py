@@ -467,10 +467,10 @@ class OfflineAnalyzer:
         declare types (e.g. the mandatory-tags policy) judge every type.
         """
         if resource_type not in self._by_type:
-            chosen = [
+            chosen: list[Policy] = [
                 p for p in self.policies
                 if isinstance(p, ResourceValidationPolicy)
-                and (not getattr(p, "resource_types", ()) or resource_type in p.resource_types)
+                and (not getattr(p, "resource_types", ()) or resource_type in getattr(p, "resource_types", ()))
             ]
             self._by_type[resource_type] = (chosen, self._new_servicer(chosen) if chosen else None)
         return self._by_type[resource_type]
