@@ -86,7 +86,9 @@ def assess(
     """
     results = []
     for plan in result.stacks:
-        budget = estimate_stack(plan) if plan.kind == "service" else []
+        # Every stack is estimated (the platform's spokes and endpoints cost money too); only service
+        # environments have a budget to be over.
+        budget = estimate_stack(plan)
         if not policies:
             plan.violations.extend(budget)
             continue

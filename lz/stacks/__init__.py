@@ -105,7 +105,7 @@ class Estate:
             source=str(PLATFORM_FILE),
             program=program,
             config={"aws:region": self.platform.regions.home},
-            metadata={"layer": layer.name, "summary": layer.summary},
+            metadata={"layer": layer.name, "summary": layer.summary, "region": self.platform.regions.home},
         )
 
     def _service_spec(self, path: Path, manifest: ServiceManifest, env_name: str) -> StackSpec:
