@@ -25,10 +25,10 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from importlib import resources
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import pulumi
-from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
+if TYPE_CHECKING:  # the SDK is imported only where a transform is built: `lz validate` stays fast
+    import pulumi
 
 #: The keys every taggable resource must carry, in the order messages list them.
 MANDATORY_TAG_KEYS: Final[tuple[str, ...]] = (
@@ -215,6 +215,8 @@ def apply_mandatory_tags(
     if not is_taggable(type_token):
         return None
     raw = props.get(TAGS_PROPERTY)
+    from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret, wrap_rpc_secret
+
     secret = is_rpc_secret(raw)
     current = unwrap_rpc_secret(raw) if secret else raw
     if current is None:
@@ -240,6 +242,8 @@ def tag_transform(
     The tag set is checked here, once, so a bad contract fails the program before any resource is
     registered rather than as a cloud API error halfway through a deployment.
     """
+    import pulumi
+
     problems = check_tags(mandatory)
     if problems:
         raise InvalidTags(problems)
@@ -263,6 +267,8 @@ def register_tag_transform(
 
     Stack transforms only see resources registered after them: call this first in the program.
     """
+    import pulumi
+
     transform = tag_transform(mandatory)
     pulumi.runtime.register_resource_transform(transform)
     return transform
