@@ -157,8 +157,15 @@ def report(n: int, planner: dict[str, float], verdict: dict[str, float], helps: 
 
         The planner does more than the bare runtime: it records every registration (parent, provider,
         dependencies, options), applies stack, parent and resource transforms as the engine would,
-        and returns deterministic, type-aware outputs (ARNs, ids, IPAM allocations). The manifest
-        verdict includes planning the network layer the service reads its spoke from.
+        and returns deterministic, type-aware outputs (ARNs, ids, IPAM allocations). It is not slower
+        because it freezes the imported SDK's objects and batches young garbage collections while a
+        program runs: under the default thresholds about half of a large plan's time was collection.
+
+        The manifest verdict plans three stacks (the network layer the service reads its spoke from,
+        then dev and prod), estimates their cost and runs the policy gate over both environments. Of
+        its time, roughly 1.5 s is importing the Pulumi AWS SDK's modules the programs use (the `ec2`
+        package alone imports every EC2 resource class), 0.3 s the interpreter, typer and the manifest
+        models, 0.4 s the estimate and the gate, and the rest running the programs.
         """
     )
 

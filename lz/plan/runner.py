@@ -85,7 +85,8 @@ def _planning_gc() -> Iterator[None]:
     import gc
 
     thresholds = gc.get_threshold()
-    gc.collect()
+    # No collection first: a full pass over the imported SDK costs more than a small plan; anything
+    # frozen that is garbage goes back to the collector at unfreeze.
     gc.freeze()
     gc.set_threshold(50_000, thresholds[1], thresholds[2])
     try:
