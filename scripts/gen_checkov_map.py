@@ -382,7 +382,7 @@ class Builder:
         spec: dict[str, Any] = {"block": kind, "tf": self._block_name(parent.name, nested.name, py)}
         key = f"{nested.module}/{nested.name}"
         if key not in self.types:
-            self.types[key] = {}  # placeholder first: generated types may refer back to themselves
+            self.types[key] = {}  # an empty entry first: generated types may refer back to themselves
             self.types[key] = self.props(nested)
         if self.types[key]:
             spec["type"] = key
