@@ -246,6 +246,8 @@ class PlanMocks(pulumi.runtime.Mocks):
             with self._lock:
                 if inputs.get("ipamPoolId") and inputs.get("cidr"):
                     self.ipam_pools[str(inputs["ipamPoolId"])] = str(inputs["cidr"])
+        elif mod == "organizations":
+            rid, arn = self._organizations(key, res, account, inputs, out)
         elif mod == "secretsmanager" and res == "Secret":
             arn = f"arn:aws:secretsmanager:{region}:{account}:secret:{phys}-{h[:6]}"
             rid = arn
@@ -262,6 +264,32 @@ class PlanMocks(pulumi.runtime.Mocks):
             if isinstance(out.get(prop), Mapping):
                 out[prop] = json.dumps(out[prop], sort_keys=True)
         return rid, out
+
+    def _organizations(self, key: str, res: str, account: str, inputs: Mapping[str, Any],
+                       out: dict[str, Any]) -> tuple[str, str]:
+        """Organizations ids have fixed shapes (o-, r-, ou-, p-, 12-digit accounts); plans use them in ARNs."""
+        org = "o-" + digest("organization", 10)
+        if res == "Organization":
+            root = "r-" + digest("root", 4)
+            out.update(masterAccountId=account,
+                       masterAccountArn=f"arn:aws:organizations::{account}:account/{org}/{account}",
+                       roots=[{"id": root, "arn": f"arn:aws:organizations::{account}:root/{org}/{root}", "name": "Root",
+                               "policyTypes": [{"type": t, "status": "ENABLED"}
+                                               for t in inputs.get("enabledPolicyTypes") or []]}])
+            return org, f"arn:aws:organizations::{account}:organization/{org}"
+        if res == "OrganizationalUnit":
+            rid = f"ou-{digest('root', 4)}-{digest(key, 8)}"
+            return rid, f"arn:aws:organizations::{account}:ou/{org}/{rid}"
+        if res == "Account":
+            rid = str(int(digest(key, 12), 16) % 10**12).zfill(12)
+            out.setdefault("status", "ACTIVE")
+            return rid, f"arn:aws:organizations::{account}:account/{org}/{rid}"
+        if res == "Policy":
+            rid = "p-" + digest(key, 8)
+            kind = str(inputs.get("type") or "SERVICE_CONTROL_POLICY").lower()
+            return rid, f"arn:aws:organizations::{account}:policy/{org}/{kind}/{rid}"
+        rid = f"{inputs.get('policyId') or inputs.get('accountId') or ''}:{inputs.get('targetId') or ''}".strip(":")
+        return rid or digest(key, 12), f"arn:aws:organizations::{account}:{_kebab(res)}/{org}/{digest(key, 12)}"
 
     def _allocate(self, key: str, inputs: Mapping[str, Any]) -> str:
         """Give an IPAM-allocated VPC a CIDR from its pool, by a hash of its URN (not by order)."""
@@ -345,6 +373,15 @@ class PlanMocks(pulumi.runtime.Mocks):
         if tok == "aws:ec2/getAmi:getAmi":
             return {"id": "ami-" + digest(json.dumps(a, sort_keys=True, default=str), 17),
                     "architecture": "x86_64", "name": "offline-plan-image"}, []
+        if tok == "aws:ssoadmin/getInstances:getInstances":
+            # The organisation's Identity Center instance (enabled once by hand; there is no API to create it).
+            return {"arns": [f"arn:aws:sso:::instance/ssoins-{digest('sso', 16)}"],
+                    "identityStoreIds": [f"d-{digest('identity-store', 10)}"], "id": "eu-west-2"}, []
+        if tok == "aws:identitystore/getGroup:getGroup":
+            unique = ((a.get("alternateIdentifier") or {}).get("uniqueAttribute") or {})
+            name = str(unique.get("attributeValue") or a.get("groupId") or "group")
+            return {"groupId": fake_uuid(f"group:{name}"), "displayName": name,
+                    "identityStoreId": a.get("identityStoreId", ""), "id": fake_uuid(f"group:{name}")}, []
         if tok == "azure-native:authorization:getClientConfig":
             return {"clientId": fake_uuid("client"), "objectId": fake_uuid("object"),
                     "subscriptionId": self.subscription_id(provider), "tenantId": DEFAULT_AZURE_TENANT}, []

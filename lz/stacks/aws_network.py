@@ -17,22 +17,9 @@ import pulumi
 from lz.manifest import ServiceManifest
 from lz.naming import physical_name
 from lz.platformdef import PlatformDefinition
+from lz.stacks.aws_common import PLATFORM_ENVIRONMENT, platform_tags
 from lz.stacks.service import mandatory_tags, needs_network, spoke_key
-from lz.tags import TagContext, merge_tags, register_tag_transform
-
-PLATFORM_ENVIRONMENT = "shared"
-
-
-def platform_tags(platform: PlatformDefinition) -> dict[str, str]:
-    """Mandatory tags of shared platform resources: the platform team owns and pays for them."""
-    return TagContext(
-        service="platform",
-        cost_centre=platform.cost_centre,
-        owner=platform.owner.email,
-        environment=PLATFORM_ENVIRONMENT,
-        business_unit=platform.business_unit,
-        data_classification="OFFICIAL",
-    ).as_tags()
+from lz.tags import merge_tags, register_tag_transform
 
 
 def flow_log_role_policy(log_group_arn: str) -> str:
