@@ -18,7 +18,7 @@ The VPC, subnets and KMS key are dependencies: they come in by ID/ARN. SQL Serve
 edition with the licence included (the cheapest licence-included edition; Standard costs several
 times more and Express has a 10 GB database limit).
 
-The monitoring role is named after the identifier (under the path `/rds-monitoring/`): IAM names are
+The monitoring role is named after the identifier (under `role_path`, default `/rds-monitoring/`): IAM names are
 account-wide, so identifiers must be unique across regions too, which the region code in
 `lz.naming` names gives. The secret keeps a fixed name: after a destroy, Secrets Manager holds the
 name for its 30-day recovery window, so recreating the same database within that window needs the
@@ -150,6 +150,12 @@ class DatabaseArgs:
     turned into underscores. Not supported for sqlserver (create databases after launch)."""
     monitoring_interval: int = 60
     """Optional. Enhanced monitoring interval in seconds: 0 (off), 1, 5, 10, 15, 30 or 60."""
+    role_path: str = "/rds-monitoring/"
+    """Optional. IAM path of the monitoring role. Service stacks use `/lz/<service>/`, the only path
+    their apply role may create roles under (the identity layer's permissions boundary)."""
+    permissions_boundary_arn: pulumi.Input[str] | None = None
+    """Optional. Permissions boundary set on the monitoring role; service stacks must set the one the
+    identity layer exports for their account (`identity.permissions_boundary_arns`)."""
 
 
 # -- pure logic ------------------------------------------------------------------------------------
@@ -242,6 +248,8 @@ def validate_database_args(args: DatabaseArgs) -> list[str]:
         problems.append(f"size must be one of {', '.join(SIZES)}, got {args.size!r}")
     elif engine_ok and args.size not in INSTANCE_CLASSES[args.engine]:
         problems.append(f"{args.engine} needs size {' or '.join(INSTANCE_CLASSES[args.engine])}")
+    if not re.fullmatch(r"/([\w+=,.@-]+/)*", args.role_path) or len(args.role_path) > 512:
+        problems.append(f"role_path must start and end with '/' (IAM path), got {args.role_path!r}")
     if engine_ok:
         low, high = STORAGE_LIMITS_GB[args.engine]
         if not low <= args.storage_gb <= high:
@@ -390,7 +398,8 @@ class Database(pulumi.ComponentResource):
             role = aws.iam.Role(
                 f"{name}-monitoring-role",
                 name=args.identifier,
-                path="/rds-monitoring/",
+                path=args.role_path,
+                permissions_boundary=args.permissions_boundary_arn,
                 description=f"Enhanced monitoring of RDS instance {args.identifier}",
                 assume_role_policy=account.apply(
                     lambda account_id: service_assume_role_policy(MONITORING_SERVICE, source_account=account_id)

@@ -365,6 +365,14 @@ def test_monitoring_role(postgres_plan: StackPlan) -> None:
     assert ENHANCED_MONITORING_POLICY_ARN == "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 
 
+def test_monitoring_role_in_a_service_path_with_a_boundary() -> None:
+    boundary = f"arn:aws:iam::{ACCOUNT}:policy/lz/lz-service-boundary"
+    plan = plan_database(args_with(role_path="/lz/housing-repairs/", permissions_boundary_arn=boundary))
+    role = plan.one(ROLE).inputs
+    assert role["path"] == "/lz/housing-repairs/"
+    assert role["permissionsBoundary"] == boundary
+
+
 def test_outputs(postgres_plan: StackPlan) -> None:
     instance = postgres_plan.one(INSTANCE).outputs
     address = instance["address"]
@@ -585,6 +593,11 @@ def test_db_parameters_always_require_tls(engine: Any) -> None:
             {"monitoring_interval": 45},
             ["monitoring_interval must be one of 0, 1, 5, 10, 15, 30, 60, got 45"],
             id="monitoring",
+        ),
+        pytest.param(
+            {"role_path": "lz/repairs"},
+            ["role_path must start and end with '/' (IAM path), got 'lz/repairs'"],
+            id="role-path",
         ),
         pytest.param(
             # Values computed by other resources cannot be checked before deployment.
