@@ -246,6 +246,28 @@ class PlanMocks(pulumi.runtime.Mocks):
             with self._lock:
                 if inputs.get("ipamPoolId") and inputs.get("cidr"):
                     self.ipam_pools[str(inputs["ipamPoolId"])] = str(inputs["cidr"])
+        elif mod == "ec2transitgateway" and res in ("TransitGateway", "VpcAttachment", "RouteTable"):
+            id_prefix, arn_kind = {"TransitGateway": ("tgw", "transit-gateway"), "VpcAttachment": ("tgw-attach",
+                                   "transit-gateway-attachment"),
+                                   "RouteTable": ("tgw-rtb", "transit-gateway-route-table")}[res]
+            rid = f"{id_prefix}-{h}{digest(key + 'x', 9)}"
+            arn = f"arn:aws:ec2:{region}:{account}:{arn_kind}/{rid}"
+        elif mod == "route53" and res in ("Zone", "ResolverEndpoint", "ResolverRule"):
+            if res == "Zone":
+                rid = "Z" + digest(key, 20).upper()
+                arn = f"arn:aws:route53:::hostedzone/{rid}"
+                out["zoneId"] = rid
+            else:
+                id_prefix, arn_kind = (("rslvr-out", "resolver-endpoint") if res == "ResolverEndpoint"
+                                       else ("rslvr-rr", "resolver-rule"))
+                rid = f"{id_prefix}-{h}{digest(key + 'x', 9)}"
+                arn = f"arn:aws:route53resolver:{region}:{account}:{arn_kind}/{rid}"
+        elif mod == "networkfirewall" and res == "Firewall":
+            # One endpoint per subnet mapping, as the service reports them once the firewall is ready.
+            out["firewallStatuses"] = [{"syncStates": [
+                {"availabilityZone": "", "attachments": [
+                    {"endpointId": f"vpce-{digest(key + str(m.get('subnetId')), 17)}", "subnetId": m.get("subnetId")}]}
+                for m in inputs.get("subnetMappings") or [] if isinstance(m, Mapping)]}]
         elif mod == "organizations":
             rid, arn = self._organizations(key, res, account, inputs, out)
         elif mod == "secretsmanager" and res == "Secret":
@@ -257,6 +279,15 @@ class PlanMocks(pulumi.runtime.Mocks):
         elif mod == "sns" and res == "Topic":
             arn = f"arn:aws:sns:{region}:{account}:{phys}"
             rid = arn
+        elif mod == "cfg" and res == "ConfigurationAggregator":
+            arn = f"arn:aws:config:{region}:{account}:config-aggregator/config-aggregator-{h}"
+            rid = phys
+        elif mod == "guardduty" and res == "Detector":
+            rid = digest(key, 32)  # GuardDuty detector ids are 32 hex characters
+            arn = f"arn:aws:guardduty:{region}:{account}:detector/{rid}"
+        elif mod == "cloudwatch" and res == "EventRule":
+            arn = f"arn:aws:events:{region}:{account}:rule/{phys}"
+            rid = phys
         out["id"] = rid
         out.setdefault("arn", arn)
         for prop in _POLICY_DOCUMENT_PROPS:

@@ -61,3 +61,40 @@ def subnet_cidrs(
         )
     blocks = network.subnets(new_prefix=prefixlen)
     return [str(next(blocks)) for _ in range(count)]
+
+
+#: Subnet tiers of the hub's egress VPC, in address order. Each tier owns one fixed quarter of the
+#: VPC range whether or not it is used (no firewall: the `firewall` quarter stays empty), so turning
+#: the firewall on later adds subnets without moving any existing one.
+EGRESS_TIERS: tuple[str, ...] = ("public", "firewall", "transit", "private")
+#: Zone slots per tier: up to three zones plus a spare, as in spokes.
+TIER_ZONE_SLOTS = 4
+
+
+def tiered_subnet_cidrs(
+    vpc_cidr: str,
+    zones: int,
+    *,
+    tiers: tuple[str, ...] = EGRESS_TIERS,
+    zone_slots: int = TIER_ZONE_SLOTS,
+) -> dict[str, list[str]]:
+    """Per tier, the subnets of the first `zones` zones: tier *t* takes block *t* of the VPC range
+    (split into `len(tiers)` rounded up to a power of two), and its zone *i* takes slot *i* of that block.
+
+    Raises ValueError when `zones` is outside 1..`zone_slots`, `tiers` is empty or has duplicates,
+    or when the subnets would be smaller than a /28 (see `subnet_cidrs`).
+
+    >>> tiered_subnet_cidrs("10.63.0.0/22", 2, tiers=("public", "transit"))
+    {'public': ['10.63.0.0/25', '10.63.0.128/25'], 'transit': ['10.63.2.0/25', '10.63.2.128/25']}
+    """
+    if not tiers:
+        raise ValueError("tiers must name at least one tier")
+    if len(set(tiers)) != len(tiers):
+        raise ValueError(f"tiers has duplicates: {list(tiers)}")
+    if not 1 <= zones <= zone_slots:
+        raise ValueError(f"zones must be between 1 and {zone_slots}, got {zones}")
+    blocks = subnet_cidrs(vpc_cidr, len(tiers), reserve=2 ** (len(tiers) - 1).bit_length() - len(tiers))
+    return {
+        tier: subnet_cidrs(block, zones, reserve=zone_slots - zones)
+        for tier, block in zip(tiers, blocks, strict=True)
+    }

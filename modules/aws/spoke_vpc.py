@@ -2,7 +2,8 @@
 
 One private subnet per availability zone, one route table, the default security group locked down
 (CIS AWS Foundations 5.4), mandatory VPC flow logs, an S3 gateway endpoint, optional interface
-endpoints, and an optional transit gateway attachment carrying the default route. There is no
+endpoints, and an optional transit gateway attachment carrying the default route (which the caller
+may add itself once a gateway owner in another account has accepted the attachment). There is no
 internet gateway, no NAT gateway and no public subnet: egress and inspection happen in the hub.
 
 Subnet layout: the VPC range is always split into four equal slots (`SUBNET_SLOTS`) and subnet *i*
@@ -129,7 +130,17 @@ class SpokeVpcArgs:
 
     transit_gateway_id: pulumi.Input[str] | None = None
     """Optional. Attach the VPC to this transit gateway (in every subnet) and route 0.0.0.0/0 to it.
-    A gateway shared from the network account must auto-accept attachments."""
+    A gateway shared from another account that does not auto-accept attachments needs its owner to
+    accept this one (`TransitHub.connect_spoke`); then set `transit_gateway_default_route=False`."""
+
+    transit_gateway_default_route: bool = True
+    """Optional. With `transit_gateway_id`: route 0.0.0.0/0 to the gateway from inside the component,
+    after the attachment. Set False when the attachment must first be accepted by the gateway's owner
+    (a shared gateway that does not auto-accept) and add the route after the accepter instead."""
+
+    flow_log_parquet: bool = False
+    """Optional. With an S3 destination: deliver Apache Parquet files in hourly partitions (smaller,
+    cheaper to query with Athena) instead of plain text in daily ones."""
 
     lock: bool = False
     """Optional. Protect the VPC and its subnets from deletion (`protect` and `retain_on_delete`)."""
@@ -139,7 +150,8 @@ def _duplicates(values: Sequence[str]) -> list[str]:
     return sorted(v for v, n in Counter(values).items() if n > 1)
 
 
-def _validate_tags(tags: Mapping[str, str]) -> list[str]:
+def validate_name_tagged_tags(tags: Mapping[str, str]) -> list[str]:
+    """Problems with a tag set every child gets plus its own `Name` tag (shared by the hub modules)."""
     problems = [f"tags: {p}" for p in check_tags(tags)]
     if "Name" in tags:
         problems.append("tags must not set 'Name': each child's Name tag is built from name_tag")
@@ -215,7 +227,8 @@ def _too_small(what: str, prefixlen: int) -> str:
     )
 
 
-def _validate_zones(zones: Sequence[str]) -> list[str]:
+def validate_availability_zones(zones: Sequence[str]) -> list[str]:
+    """Problems with a list of 2 or 3 distinct zones of one region (shared by the hub modules)."""
     if isinstance(zones, str):
         return ["availability_zones must be a list of zone names, not a single string"]
     problems: list[str] = []
@@ -262,6 +275,10 @@ def _validate_flow_logs(args: SpokeVpcArgs) -> list[str]:
         )
     if isinstance(role, str) and not _ROLE_ARN.match(role):
         problems.append(f"flow_log_role_arn {role!r} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
+    if not isinstance(args.flow_log_parquet, bool):
+        problems.append(f"flow_log_parquet must be True or False, got {args.flow_log_parquet!r}")
+    elif args.flow_log_parquet and kind != "s3":
+        problems.append("flow_log_parquet needs flow_log_destination_type 's3': CloudWatch Logs has no file format")
     return problems
 
 
@@ -285,14 +302,20 @@ def _validate_endpoints(services: Sequence[str]) -> list[str]:
 def validate_spoke_vpc_args(args: SpokeVpcArgs) -> list[str]:
     """Every problem with `args`, as messages; an empty list means the arguments are valid."""
     problems = _validate_name_tag(args)
-    problems += _validate_tags(args.tags)
+    problems += validate_name_tagged_tags(args.tags)
     problems += _validate_addressing(args)
-    problems += _validate_zones(args.availability_zones)
+    problems += validate_availability_zones(args.availability_zones)
     problems += _validate_flow_logs(args)
     problems += _validate_endpoints(args.interface_endpoints)
     tgw = args.transit_gateway_id
     if isinstance(tgw, str) and not _TGW_ID.match(tgw):
         problems.append(f"transit_gateway_id {tgw!r} is not a transit gateway id (tgw-...)")
+    if not isinstance(args.transit_gateway_default_route, bool):
+        problems.append(
+            f"transit_gateway_default_route must be True or False, got {args.transit_gateway_default_route!r}"
+        )
+    elif not args.transit_gateway_default_route and args.transit_gateway_id is None:
+        problems.append("transit_gateway_default_route=False only makes sense with transit_gateway_id")
     if not isinstance(args.lock, bool):
         problems.append(f"lock must be True or False, got {args.lock!r}")
     return problems
@@ -400,6 +423,11 @@ class SpokeVpc(pulumi.ComponentResource):
             log_destination=args.flow_log_destination_arn,
             iam_role_arn=args.flow_log_role_arn,
             max_aggregation_interval=60,
+            destination_options=aws.ec2.FlowLogDestinationOptionsArgs(
+                file_format="parquet", per_hour_partition=True, hive_compatible_partitions=False
+            )
+            if args.flow_log_parquet
+            else None,
             tags=tags("flow-log"),
             opts=child,
         )
@@ -465,13 +493,14 @@ class SpokeVpc(pulumi.ComponentResource):
                 tags=tags("tgw"),
                 opts=child,
             )
-            aws.ec2.Route(
-                f"{name}-default-route",
-                route_table_id=route_table.id,
-                destination_cidr_block="0.0.0.0/0",
-                transit_gateway_id=args.transit_gateway_id,
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[attachment]),
-            )
+            if args.transit_gateway_default_route:
+                aws.ec2.Route(
+                    f"{name}-default-route",
+                    route_table_id=route_table.id,
+                    destination_cidr_block="0.0.0.0/0",
+                    transit_gateway_id=args.transit_gateway_id,
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[attachment]),
+                )
 
         self.vpc_id = vpc.id
         self.cidr_block = vpc.cidr_block

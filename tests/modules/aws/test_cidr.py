@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from modules.aws.cidr import AWS_MAX_SUBNET_PREFIXLEN, split_prefixlen, subnet_cidrs
+from modules.aws.cidr import (
+    AWS_MAX_SUBNET_PREFIXLEN,
+    EGRESS_TIERS,
+    split_prefixlen,
+    subnet_cidrs,
+    tiered_subnet_cidrs,
+)
 
 
 @pytest.mark.parametrize(
@@ -122,3 +128,71 @@ def test_subnet_cidrs_is_deterministic_and_stable_when_growing(case: tuple[str, 
     if reserve:
         grown = subnet_cidrs(vpc_cidr, count + 1, reserve=reserve - 1)
         assert grown[:count] == first
+
+
+# -- tiered_subnet_cidrs (the egress VPC's layout) ---------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("vpc_cidr", "zones", "tiers", "expected"),
+    [
+        ("10.63.0.0/22", 3, EGRESS_TIERS, {
+            "public": ["10.63.0.0/26", "10.63.0.64/26", "10.63.0.128/26"],
+            "firewall": ["10.63.1.0/26", "10.63.1.64/26", "10.63.1.128/26"],
+            "transit": ["10.63.2.0/26", "10.63.2.64/26", "10.63.2.128/26"],
+            "private": ["10.63.3.0/26", "10.63.3.64/26", "10.63.3.128/26"],
+        }),
+        ("10.63.0.0/22", 2, EGRESS_TIERS, {
+            "public": ["10.63.0.0/26", "10.63.0.64/26"],
+            "firewall": ["10.63.1.0/26", "10.63.1.64/26"],
+            "transit": ["10.63.2.0/26", "10.63.2.64/26"],
+            "private": ["10.63.3.0/26", "10.63.3.64/26"],
+        }),
+        ("172.16.0.0/24", 3, EGRESS_TIERS, {
+            "public": ["172.16.0.0/28", "172.16.0.16/28", "172.16.0.32/28"],
+            "firewall": ["172.16.0.64/28", "172.16.0.80/28", "172.16.0.96/28"],
+            "transit": ["172.16.0.128/28", "172.16.0.144/28", "172.16.0.160/28"],
+            "private": ["172.16.0.192/28", "172.16.0.208/28", "172.16.0.224/28"],
+        }),
+        ("10.63.0.0/22", 2, ("public", "transit"), {
+            "public": ["10.63.0.0/25", "10.63.0.128/25"],
+            "transit": ["10.63.2.0/25", "10.63.2.128/25"],
+        }),
+        ("10.63.0.0/22", 1, ("public", "firewall", "transit"), {
+            "public": ["10.63.0.0/26"], "firewall": ["10.63.1.0/26"], "transit": ["10.63.2.0/26"],
+        }),
+    ],
+)
+def test_tiered_subnet_cidrs_table(vpc_cidr: str, zones: int, tiers: tuple[str, ...], expected: dict) -> None:
+    assert tiered_subnet_cidrs(vpc_cidr, zones, tiers=tiers) == expected
+
+
+@pytest.mark.parametrize(
+    ("vpc_cidr", "zones", "tiers", "message"),
+    [
+        ("10.63.0.0/22", 0, EGRESS_TIERS, "zones must be between 1 and 4, got 0"),
+        ("10.63.0.0/22", 5, EGRESS_TIERS, "zones must be between 1 and 4, got 5"),
+        ("10.63.0.0/22", 2, (), "tiers must name at least one tier"),
+        ("10.63.0.0/22", 2, ("a", "a"), "tiers has duplicates: ['a', 'a']"),
+        ("10.63.0.0/25", 2, EGRESS_TIERS,
+         "cannot split 10.63.0.0/27 into 4 equal subnets: each would be a /29, smaller than the smallest allowed /28"),
+        ("10.63.0.1/22", 2, EGRESS_TIERS, "'10.63.0.1/22' is not a valid network CIDR"),
+    ],
+)
+def test_tiered_subnet_cidrs_errors(vpc_cidr: str, zones: int, tiers: tuple[str, ...], message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        tiered_subnet_cidrs(vpc_cidr, zones, tiers=tiers)
+    assert str(info.value).startswith(message)
+
+
+@given(prefixlen=st.integers(16, 24), zones=st.integers(1, 4), base=st.integers(0, 2**8 - 1))
+def test_tiered_subnets_are_disjoint_and_inside_the_vpc(prefixlen: int, zones: int, base: int) -> None:
+    vpc = ipaddress.IPv4Network((f"10.{base}.0.0", 16)).supernet(new_prefix=16)
+    vpc = next(vpc.subnets(new_prefix=prefixlen))
+    layout = tiered_subnet_cidrs(str(vpc), zones)
+    nets = [ipaddress.IPv4Network(c) for cidrs in layout.values() for c in cidrs]
+    assert len(nets) == zones * len(EGRESS_TIERS)
+    assert all(n.subnet_of(vpc) for n in nets)
+    assert all(not a.overlaps(b) for i, a in enumerate(nets) for b in nets[i + 1:])
+    # A tier's subnets do not depend on how many zones there are (adding a zone moves nothing).
+    more = tiered_subnet_cidrs(str(vpc), 4)
+    assert all(more[t][: len(cidrs)] == cidrs for t, cidrs in layout.items())

@@ -651,3 +651,38 @@ def test_zone_region(zone: str, region: str) -> None:
 def test_zone_region_rejects_non_zones() -> None:
     with pytest.raises(ValueError, match="'eu-west-2' is not an availability zone name"):
         zone_region("eu-west-2")
+
+
+# -- parquet flow logs and the caller-owned default route ----------------------------------------------
+
+
+def test_parquet_flow_logs_in_hourly_partitions() -> None:
+    flow = plan_vpc(make_args(flow_log_parquet=True)).one(FLOW, "spoke-flow-log")
+    assert flow.inputs["destinationOptions"] == {
+        "fileFormat": "parquet", "perHourPartition": True, "hiveCompatiblePartitions": False
+    }
+
+
+def test_attachment_without_the_default_route_leaves_it_to_the_caller() -> None:
+    plan = plan_vpc(make_args(transit_gateway_id=TGW, transit_gateway_default_route=False))
+    assert plan.one(ATTACH, "spoke-tgw-attachment").inputs["transitGatewayId"] == TGW
+    assert plan.find(ROUTE) == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"flow_log_parquet": "yes"}, ["flow_log_parquet must be True or False, got 'yes'"]),
+        (
+            {"flow_log_parquet": True, "flow_log_destination_type": "cloud-watch-logs",
+             "flow_log_destination_arn": LOG_GROUP, "flow_log_role_arn": FLOW_ROLE},
+            ["flow_log_parquet needs flow_log_destination_type 's3': CloudWatch Logs has no file format"],
+        ),
+        ({"transit_gateway_default_route": False},
+         ["transit_gateway_default_route=False only makes sense with transit_gateway_id"]),
+        ({"transit_gateway_id": TGW, "transit_gateway_default_route": None},
+         ["transit_gateway_default_route must be True or False, got None"]),
+    ],
+)
+def test_new_option_validation_messages(overrides: dict[str, Any], expected: list[str]) -> None:
+    assert validate_spoke_vpc_args(make_args(**overrides)) == expected
