@@ -66,6 +66,13 @@ def run_organisation(platform: PlatformDefinition, manifests: Sequence[ServiceMa
         opts=pulumi.ResourceOptions(provider=provider),
     )
 
+    # Lets the network layer share the transit gateway, IPAM pool and resolver rules with the whole
+    # organisation through RAM (needs ram.amazonaws.com among the trusted service principals).
+    aws.ram.SharingWithOrganization(
+        "ram-sharing-with-organisation",
+        opts=pulumi.ResourceOptions(provider=provider, depends_on=[organisation]),
+    )
+
     pulumi.export(
         "organisation",
         {

@@ -82,6 +82,7 @@ def test_builds_the_platform_definition(layer: StackPlan) -> None:
         POLICY: 10,
         ATTACH: sum(len(v) for v in platform.organisation.scp_attachments.values()) + 2,
         "lz:aws:Organisation": 1,
+        "aws:ram/sharingWithOrganization:SharingWithOrganization": 1,
         PROVIDER: 1,
     }
     backup = json.loads(layer.one(POLICY, "organisation-backup-policy").inputs["content"])
@@ -124,3 +125,11 @@ def test_tag_policy_environments_include_service_environments() -> None:
     manifests: Any = [Manifest("prod", "dev"), Manifest("test", "prod")]
     assert tag_policy_environments(manifests) == ["dev", "prod", "shared", "test"]
     assert tag_policy_environments([]) == ["shared"]
+
+
+def test_ram_sharing_with_the_organisation_is_enabled(layer: StackPlan) -> None:
+    sharing = layer.one("aws:ram/sharingWithOrganization:SharingWithOrganization")
+    organisation = layer.one("aws:organizations/organization:Organization")
+    assert sharing.provider is not None
+    assert sharing.provider.startswith(layer.one("pulumi:providers:aws", "management").urn + "::")
+    assert organisation.urn in sharing.dependencies
