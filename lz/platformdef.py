@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from lz.manifest.model import COST_CENTRE_PATTERN, DNS_SAFE_PATTERN, EMAIL_PATTERN
+from lz.manifest.model import COST_CENTRE_PATTERN, DNS_SAFE_PATTERN, EMAIL_PATTERN, PolicyException
 from lz.regions import UK_REGIONS
 
 PLATFORM_FILE = Path("platform") / "aws.yaml"
@@ -445,6 +445,12 @@ class PlatformDefinition(_Strict):
     identity: Identity = Field(description="Required. Human and CI identity (layer 3).")
     network: Network = Field(description="Required. Address plan, hub, DNS and spokes (layer 4).")
     cost: Cost = Field(description="Required. Budgets, alerts and cost reporting (layer 5).")
+    exceptions: list[PolicyException] = Field(
+        default_factory=list,
+        description="Optional. The platform's exceptions register: approved, time-limited waivers of policy "
+        "findings in the platform layers, shaped like a manifest's; `environments` names layer stacks "
+        "(e.g. `platform-aws-cost`), empty means every layer.",
+    )
 
     @field_validator("regions")
     @classmethod

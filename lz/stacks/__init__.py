@@ -28,16 +28,59 @@ class Layer:
     name: str
     cloud: str
     summary: str
-    consumes: tuple[str, ...] = ()
+    #: `module:function` of the program; the function takes the platform definition and the manifests.
+    program: str
+    exports: str
+    reads: tuple[str, ...] = ()
 
 
-#: The platform layers in deployment order (README's layer table is generated from this).
+#: The platform layers in deployment order (the README's layer table is tested against this).
 LAYERS: tuple[Layer, ...] = (
+    Layer(
+        name="platform-aws-organisation",
+        cloud="aws",
+        summary="AWS Organizations: OUs, core and workload accounts, service control policies per OU, "
+        "the tag policy and the prod backup policy.",
+        program="lz.stacks.aws_organisation:run_organisation",
+        exports="`organisation` (`id`, `root_id`, `ou_ids`, `account_ids`, `access_role_name`)",
+    ),
+    Layer(
+        name="platform-aws-logging",
+        cloud="aws",
+        summary="Log archive (KMS, object lock, TLS-only, lifecycle, access logging), organisation CloudTrail, "
+        "AWS Config recorders and aggregator, GuardDuty and Security Hub with the audit account as "
+        "delegated administrator, access-log buckets and one data key per service environment.",
+        program="lz.stacks.aws_logging:run_logging",
+        exports="`log_destinations`, `kms_keys` (`logs`, `services.<service>-<env>`), `security`",
+        reads=("platform-aws-organisation",),
+    ),
+    Layer(
+        name="platform-aws-identity",
+        cloud="aws",
+        summary="IAM Identity Center permission sets and group assignments, GitHub Actions OIDC, per-service "
+        "plan and apply roles inside a permissions boundary, the break-glass role.",
+        program="lz.stacks.aws_identity:run_identity",
+        exports="`identity` (`permission_set_arns`, `service_roles`, `break_glass_role_arns`, ...)",
+        reads=("platform-aws-organisation",),
+    ),
     Layer(
         name="platform-aws-network",
         cloud="aws",
-        summary="AWS IPAM address plan, central VPC flow-log group and one spoke VPC per service "
-        "environment that needs a network (private subnets across AZs, endpoints, flow logs).",
+        summary="IPAM, Transit Gateway hub shared through RAM, central egress VPC with NAT (and optional "
+        "Network Firewall), Route 53 private zone and resolver rules, one spoke VPC per service "
+        "environment that needs a network.",
+        program="lz.stacks.aws_network:run_network",
+        exports="`network` (`ipam_pool_id`, `transit_gateway_id`, `private_zone_id`, `spokes.<service>-<env>`)",
+        reads=("platform-aws-organisation", "platform-aws-logging"),
+    ),
+    Layer(
+        name="platform-aws-cost",
+        cloud="aws",
+        summary="Cost-allocation tag activation, budgets per cost centre and per account with SNS alerts, "
+        "Cost Anomaly Detection, the CUR 2.0 data export auditors' reports read.",
+        program="lz.stacks.aws_cost:run_cost",
+        exports="`cost` (`alerts_topic_arn`, `budgets`, `anomaly_monitor_arn`, `data_export_arn`)",
+        reads=("platform-aws-organisation", "platform-aws-logging"),
     ),
 )
 
@@ -91,12 +134,14 @@ class Estate:
                       manifests={manifest_path: self.manifests[manifest_path]})
 
     def _layer_spec(self, layer: Layer) -> StackSpec:
-        from lz.stacks.aws_network import run_network
-
         manifests = list(self.manifests.values())
+        platform = self.platform
 
         def program() -> None:
-            run_network(self.platform, manifests)
+            import importlib
+
+            module, _, function = layer.program.partition(":")
+            getattr(importlib.import_module(module), function)(platform, manifests)
 
         return StackSpec(
             name=layer.name,
@@ -105,11 +150,21 @@ class Estate:
             source=str(PLATFORM_FILE),
             program=program,
             config={"aws:region": self.platform.regions.home},
-            metadata={"layer": layer.name, "summary": layer.summary, "region": self.platform.regions.home},
+            depends_on=layer.reads,
+            metadata={
+                "layer": layer.name,
+                "summary": layer.summary,
+                "region": self.platform.regions.home,
+                # The platform's exceptions register; its `environments` name layer stacks.
+                "environment": layer.name,
+                "exceptions": [
+                    {**e.model_dump(mode="json"), "index": i} for i, e in enumerate(self.platform.exceptions)
+                ],
+            },
         )
 
     def _service_spec(self, path: Path, manifest: ServiceManifest, env_name: str) -> StackSpec:
-        from lz.stacks.service import NETWORK_LAYER, needs_network, run_service, stack_name
+        from lz.stacks.service import platform_layers_read, run_service, stack_name
 
         env = manifest.environments[env_name]
 
@@ -128,7 +183,7 @@ class Estate:
             source=source,
             program=program,
             config=config,
-            depends_on=(NETWORK_LAYER,) if needs_network(manifest) else (),
+            depends_on=platform_layers_read(manifest),
             metadata={
                 "service": manifest.service,
                 "environment": env_name,

@@ -1,8 +1,10 @@
 """The service stack program: one manifest environment becomes one stack, built from modules.
 
 This is the program `pulumi up -s <service>-<env>` runs (through `platform/__main__.py`) and the
-one `lz plan` runs offline. It reads the platform's exported contract (the service's spoke
-network) through a StackReference to the network layer, never from constants.
+one `lz plan` runs offline. On AWS it reads the platform's exported contract through
+StackReferences, never from constants: the workload account from the organisation layer (the
+provider refuses any other account), the environment's KMS data key and the access-log bucket
+from the logging layer, and the spoke network from the network layer (see lz/stacks/contracts.py).
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ from lz.manifest import ServiceManifest
 from lz.manifest.model import BucketComponent, DatabaseComponent, StaticSiteComponent
 from lz.naming import physical_name
 from lz.platformdef import PlatformDefinition
+from lz.stacks.contracts import IDENTITY_LAYER, LOGGING_LAYER, NETWORK_LAYER, ORGANISATION_LAYER, reference
 from lz.tags import TagContext, merge_tags, register_tag_transform
-
-NETWORK_LAYER = "platform-aws-network"
 
 
 def stack_name(service: str, environment: str) -> str:
@@ -51,6 +52,14 @@ def needs_network(manifest: ServiceManifest) -> bool:
     return manifest.cloud == "aws" and any(isinstance(c, DatabaseComponent) for c in manifest.components.values())
 
 
+def platform_layers_read(manifest: ServiceManifest) -> tuple[str, ...]:
+    """The platform layers a service's stacks reference (planned first)."""
+    if manifest.cloud != "aws":
+        return ()
+    networked = (IDENTITY_LAYER, NETWORK_LAYER) if needs_network(manifest) else ()
+    return (ORGANISATION_LAYER, LOGGING_LAYER, *networked)
+
+
 def run_service(manifest: ServiceManifest, environment: str, platform: PlatformDefinition) -> None:
     """Register every resource of one service environment. Call inside a Pulumi program."""
     env = manifest.environments[environment]
@@ -81,6 +90,7 @@ def _aws(
         StaticSite,
         StaticSiteArgs,
     )
+    from modules.aws.identity_docs import service_role_path
 
     production = manifest.is_production(environment)
     prefix = platform.council.prefix
@@ -89,36 +99,40 @@ def _aws(
         return physical_name("aws", kind, prefix=prefix, env=environment, region=region,
                              name=f"{manifest.service}-{component}")
 
+    key_name = spoke_key(manifest.service, environment)
+    account = platform.organisation.workload_account(production)
+    organisation = reference(ORGANISATION_LAYER).require_output("organisation")
+    account_id = organisation.apply(lambda o: _contract_value(o, ("account_ids", account), ORGANISATION_LAYER))
+    logging = reference(LOGGING_LAYER)
+    key_arn = logging.require_output("kms_keys").apply(
+        lambda k: _contract_value(k, ("services", key_name), LOGGING_LAYER)
+    )
+    access_logs = logging.require_output("log_destinations").apply(
+        lambda d: _contract_value(d, ("access_logs", account, "name"), LOGGING_LAYER)
+    )
+
     provider = aws.Provider(
         f"aws-{region}",
         region=region,
+        # The environment's workload account, from the organisation layer: credentials for any other
+        # account (a mistaken profile, a wrong role) make the provider stop before changing anything.
+        allowed_account_ids=[account_id],
         # Level 1 backstop inside AWS itself: the provider adds these to every taggable resource.
         default_tags=aws.ProviderDefaultTagsArgs(tags=tags),
     )
     opts = pulumi.ResourceOptions(provider=provider)
 
-    # One customer-managed key per service environment encrypts its buckets, secrets and databases.
-    key = aws.kms.Key(
-        "kms",
-        description=f"{manifest.service} {environment}: data encryption key",
-        enable_key_rotation=True,
-        deletion_window_in_days=30,
-        tags=tags,
-        opts=pulumi.ResourceOptions(provider=provider, protect=production, retain_on_delete=production),
-    )
-    aws.kms.Alias(
-        "kms-alias",
-        name=f"alias/{prefix}/{manifest.service}/{environment}",
-        target_key_id=key.key_id,
-        opts=opts,
-    )
-
     spoke: pulumi.Output[Any] | None = None
+    boundary: pulumi.Output[Any] | None = None
     if needs_network(manifest):
+        # Roles a service creates (RDS monitoring) live under its path with the identity layer's boundary:
+        # the only roles its apply role is allowed to create.
+        boundary = reference(IDENTITY_LAYER).require_output("identity").apply(
+            lambda i: _contract_value(i, ("permissions_boundary_arns", account), IDENTITY_LAYER)
+        )
         network = pulumi.StackReference(
             f"{pulumi.get_organization()}/{pulumi.get_project()}/{NETWORK_LAYER}",
         )
-        key_name = spoke_key(manifest.service, environment)
         spoke = network.require_output("network").apply(lambda n: _spoke_of(n, key_name))
 
     outputs: dict[str, Any] = {}
@@ -130,8 +144,9 @@ def _aws(
                 BucketArgs(
                     bucket_name=name("s3_bucket", cname),
                     tags=ctags,
-                    kms_key_arn=key.arn,
+                    kms_key_arn=key_arn,
                     versioning=comp.versioning or comp.holds_records,
+                    access_log_bucket=access_logs,
                     lock=production,
                     archive_after_days=comp.archive_after_days,
                     expire_after_days=comp.expire_after_days,
@@ -150,6 +165,7 @@ def _aws(
                     certificate_arn=comp.certificate_arn,
                     spa=comp.spa,
                     waf_acl_arn=comp.waf_acl_arn,
+                    access_log_bucket=access_logs,
                 ),
                 opts=opts,
             )
@@ -170,16 +186,32 @@ def _aws(
                     vpc_id=spoke.apply(lambda s: s["vpc_id"]),
                     subnet_ids=spoke.apply(lambda s: s["private_subnet_ids"]),
                     allowed_cidr_blocks=spoke.apply(lambda s: [s["cidr_block"]]),
-                    kms_key_arn=key.arn,
+                    kms_key_arn=key_arn,
                     tags=ctags,
                     lock=production,
+                    role_path=service_role_path(manifest.service),
+                    permissions_boundary_arn=boundary,
                 ),
                 opts=opts,
             )
             outputs[cname] = {"type": "database", "address": db.address, "port": db.port,
                               "secret_arn": db.secret_arn}
-    pulumi.export("kms_key_arn", key.arn)
+    pulumi.export("kms_key_arn", key_arn)
+    pulumi.export("account_id", account_id)
     return outputs
+
+
+def _contract_value(export: Any, path: tuple[str, ...], layer: str) -> Any:
+    """One value of a platform layer's export, or a message saying which layer to deploy."""
+    value = export
+    for i, key in enumerate(path):
+        if not isinstance(value, dict) or key not in value:
+            where = ".".join(path[: i + 1])
+            raise pulumi.RunError(
+                f"the {layer} layer exports no {where!r}; run `pulumi up -s {layer}` after adding the manifest"
+            )
+        value = value[key]
+    return value
 
 
 def _spoke_of(network: Any, key: str) -> Any:

@@ -90,7 +90,7 @@ class BudgetAlertsArgs:
     """Required. Monthly USD limit per cost centre code; a budget filtered on the `cost-centre`
     cost allocation tag is created for each."""
     account_budgets: Mapping[str, AccountBudget]
-    """Required (may be empty). Budgets per member account, keyed by account slug."""
+    """Required. Budgets per member account, keyed by account slug (may be empty)."""
     budgets_provider: pulumi.ProviderResource | None = None
     """Optional. Provider for the budgets (us-east-1 in the payer account); default: inherited."""
     lock: bool = True

@@ -80,14 +80,55 @@ def test_database_reads_its_spoke_from_the_network_plan(plan) -> None:
     assert sg.inputs["vpcId"] == spoke["vpc_id"]
     assert subnets.inputs["subnetIds"] == spoke["private_subnet_ids"]
     assert sg.inputs["ingress"][0]["cidrBlocks"] == [spoke["cidr_block"]]
-    assert prod.metadata["stack_references"] == ["organization/council-lz/platform-aws-network"]
+    assert prod.metadata["stack_references"] == [
+        f"organization/council-lz/{layer}"
+        for layer in ("platform-aws-identity", "platform-aws-logging", "platform-aws-network",
+                      "platform-aws-organisation")
+    ]
+
+
+def test_services_deploy_only_into_their_workload_account(plan) -> None:
+    accounts = plan.stack("platform-aws-organisation").raw_outputs["organisation"]["account_ids"]
+    for name, account in (("housing-repairs-prod", "workloads-prod"), ("housing-repairs-dev", "workloads-nonprod"),
+                          ("council-website-prod", "workloads-prod")):
+        stack = plan.stack(name)
+        provider = stack.one("pulumi:providers:aws", "aws-eu-west-2")
+        assert json.loads(provider.inputs["allowedAccountIds"]) == [accounts[account]]
+        assert stack.outputs["account_id"] == accounts[account]
+        arns = [str(r.outputs.get("arn", "")) for r in stack.managed() if r.type.startswith("aws:")]
+        in_accounts = {arn.split(":")[4] for arn in arns if len(arn.split(":")) > 4 and arn.split(":")[4]}
+        assert in_accounts == {accounts[account]}, name
+
+
+def test_data_keys_and_access_logs_come_from_the_logging_layer(plan) -> None:
+    logging = plan.stack("platform-aws-logging").raw_outputs
+    for name, account in (("housing-repairs-prod", "workloads-prod"), ("council-website-dev", "workloads-nonprod")):
+        stack = plan.stack(name)
+        assert stack.find("aws:kms/key:Key") == []  # the platform vends keys; services only use them
+        assert stack.outputs["kms_key_arn"] == logging["kms_keys"]["services"][name]
+        access_logs = logging["log_destinations"]["access_logs"][account]["name"]
+        logged = [r for r in stack.find("aws:s3/bucketLogging:BucketLogging")]
+        assert logged and all(r.inputs["targetBucket"] == access_logs for r in logged)
+    site = plan.stack("council-website-prod").one("aws:cloudfront/distribution:Distribution")
+    assert site.inputs["loggingConfig"]["bucket"].startswith(
+        logging["log_destinations"]["access_logs"]["workloads-prod"]["name"]
+    )
+
+
+def test_database_roles_stay_inside_the_identity_boundary(plan) -> None:
+    identity = plan.stack("platform-aws-identity").raw_outputs["identity"]
+    prod = plan.stack("housing-repairs-prod")
+    role = prod.one("aws:iam/role:Role")
+    assert role.inputs["path"] == "/lz/housing-repairs/"
+    assert role.inputs["permissionsBoundary"] == identity["permissions_boundary_arns"]["workloads-prod"]
 
 
 def test_production_is_protected_and_dev_is_not(plan) -> None:
     prod, dev = plan.stack("housing-repairs-prod"), plan.stack("housing-repairs-dev")
-    for stack, expected in ((prod, True), (dev, None)):
-        key = stack.one("aws:kms/key:Key", "kms")
-        assert key.options["protect"] is (expected or False)
+    logging = plan.stack("platform-aws-logging")
+    for stack, expected in ((prod, True), (dev, False)):
+        key = logging.one("aws:kms/key:Key", f"kms-{stack.name}-key")
+        assert bool(key.options["protect"]) is expected
         assert key.inputs["enableKeyRotation"] is True
     assert prod.one("aws:rds/instance:Instance").inputs["deletionProtection"] is True
     assert dev.one("aws:rds/instance:Instance").inputs["deletionProtection"] is False
@@ -95,9 +136,9 @@ def test_production_is_protected_and_dev_is_not(plan) -> None:
     assert dev.one("aws:rds/instance:Instance").inputs["multiAz"] is False
 
 
-def test_every_data_store_is_encrypted_with_the_stack_key(plan) -> None:
+def test_every_data_store_is_encrypted_with_the_environment_key(plan) -> None:
     prod = plan.stack("housing-repairs-prod")
-    key_arn = prod.one("aws:kms/key:Key", "kms").outputs["arn"]
+    key_arn = plan.stack("platform-aws-logging").raw_outputs["kms_keys"]["services"]["housing-repairs-prod"]
     sse = prod.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
                    "files-encryption")
     assert sse.inputs["rules"][0]["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] == key_arn
@@ -109,14 +150,15 @@ def test_physical_names_are_deterministic_and_prefixed(plan) -> None:
     prod = plan.stack("housing-repairs-prod")
     assert prod.one("aws:s3/bucket:Bucket", "files-bucket").inputs["bucket"] == "ebc-prod-euw2-s3-housing-repairs-files"
     assert prod.one("aws:rds/instance:Instance").inputs["identifier"] == "ebc-prod-euw2-rds-housing-repairs-db"
-    alias = prod.one("aws:kms/alias:Alias")
+    alias = plan.stack("platform-aws-logging").one("aws:kms/alias:Alias", "kms-housing-repairs-prod-alias")
     assert alias.inputs["name"] == "alias/ebc/housing-repairs/prod"
 
 
 def test_static_site_only_service_reads_no_network(plan) -> None:
     site = plan.stack("council-website-prod")
-    assert site.find("pulumi:pulumi:StackReference") == []
-    assert site.metadata["stack_references"] == []
+    assert site.metadata["stack_references"] == [
+        "organization/council-lz/platform-aws-logging", "organization/council-lz/platform-aws-organisation"
+    ]
 
 
 def test_azure_service_has_a_locked_resource_group_and_storage_in_prod(plan) -> None:
@@ -140,9 +182,10 @@ def test_azure_tags_come_from_the_transform_where_modules_do_not_set_them(plan) 
             assert r.inputs["tags"]["service"] == "planning-documents"
 
 
-def test_the_root_program_pulumi_up_runs_builds_the_same_stack(plan) -> None:
-    # `pulumi up -s council-website-prod` runs platform/__main__.py from the root Pulumi.yaml.
-    direct = plan_directory(ROOT, stack="council-website-prod")
+def test_the_root_program_pulumi_up_runs_builds_the_same_stack(estate, plan) -> None:
+    # `pulumi up -s council-website-prod` runs platform/__main__.py from the root Pulumi.yaml; its
+    # StackReferences resolve against the estate's plans, as they would against deployed layers.
+    direct = EstatePlanner(estate).plan_program(ROOT, stack="council-website-prod")
     from_estate = plan.stack("council-website-prod")
     assert direct.project == "council-lz"
     assert [(r.urn, r.inputs) for r in direct.resources] == [(r.urn, r.inputs) for r in from_estate.resources]
@@ -164,7 +207,9 @@ def test_an_outside_program_can_reference_an_estate_stack(estate, tmp_path: Path
     planner = EstatePlanner(estate)
     result = planner.plan_program(tmp_path, stack="dev")
     assert result.outputs == {"pool": "10.64.0.0/12"}
-    assert planner.order == ["platform-aws-network", f"{tmp_path}:dev"]
+    assert planner.order == [
+        "platform-aws-organisation", "platform-aws-logging", "platform-aws-network", f"{tmp_path}:dev"
+    ]
 
 
 def test_a_reference_to_an_unknown_stack_is_an_input_error(estate, tmp_path: Path) -> None:
@@ -183,4 +228,4 @@ def test_external_outputs_feed_references(estate, tmp_path: Path) -> None:
 
 def test_estate_plan_is_byte_identical_across_runs(estate, plan) -> None:
     assert plan_json(plan_estate(estate)) == plan_json(plan)
-    assert json.loads(plan_json(plan))["stacks"][0]["name"] == "platform-aws-network"
+    assert json.loads(plan_json(plan))["stacks"][0]["name"] == "platform-aws-organisation"
