@@ -173,7 +173,8 @@ def run_identity(platform: PlatformDefinition, manifests: Sequence[ServiceManife
             deletion_window_in_days=30,
             policy=account_ids[slug].apply(alert_key_policy),
             tags=tags,
-            opts=opts,
+            # Losing the key silently breaks the alert on every break-glass use.
+            opts=pulumi.ResourceOptions(provider=providers[slug], protect=True, retain_on_delete=True),
         )
         aws.kms.Alias(
             f"break-glass-alerts-key-alias-{slug}",
