@@ -38,31 +38,76 @@ sent, before the provider's `Check` (no provider-side defaults or auto-names).
 The servicer is private API (`pulumi_policy.policy._PolicyAnalyzerServicer`), written against the
 constructor of pulumi-policy 1.21, `(name, version, policies, enforcement_level, initial_config, ...)`;
 `check_sdk()` refuses to run, naming the difference, if an upgrade changes it.
+
+Shared deserialisation (`analyze_graph`, what `analyze_plan` runs): the servicer's `Analyze` turns a
+resource's properties into Python values (`MessageToDict`, `deserialize_properties`, the unknown-
+checking proxy) once per *policy*, and `AnalyzeStack` does it for every resource of the stack once
+per *stack policy*: at 10,000 resources, about 90% of the gate's time went there, and to holding a
+protobuf request of the whole graph. The shared path runs the servicer's `Analyze`/`AnalyzeStack`
+loop (`_SharedServicerLoop`), with the servicer's own helpers for levels, config, options, violation
+reports and the "can't run during preview" diagnostic, but converts each resource once and hands
+the same values to each of its policies:
+
+* props are the SDK's `deserialize_properties` of the `MessageToDict` form (`lz.policy.graph`),
+  wrapped by a copy of the SDK's `unknown_checking_proxy` (`_guarded`: the SDK's proxy classes,
+  same paths, same `UnknownValueError`s) that also notes writes: a policy that writes to its props
+  (`props[k] = v`, or `props["__target"]`) gets what the servicer gave it, and the policies after it
+  get a fresh copy, as each gets under the servicer;
+* every policy gets its own `ResourceValidationArgs`, options and provider objects, and every stack
+  policy its own `resources` list; the `PolicyResource`s of the graph are built once and rebuilt
+  for the next stack policy if one of their attributes was replaced;
+* a policy that raises loses only its own findings for that request (the reference path reruns each
+  policy alone to the same effect).
+
+`analyze_plan_reference` is the straightforward path (a protobuf request per resource and per stack,
+the SDK servicer's `Analyze`/`AnalyzeStack`); tests/lz/policy/test_policy_shared.py holds both to the
+same verdicts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import difflib
 import functools
+import gc
 import inspect
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Final, Literal
+from inspect import isawaitable
+from typing import Any, Final, Literal, Protocol
 
 from google.protobuf import struct_pb2
 from pulumi.runtime import proto
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
+    PolicyProviderResource,
+    PolicyResource,
+    ResourceValidationArgs,
     ResourceValidationPolicy,
+    StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.policy import _PolicyAnalyzerServicer
+from pulumi_policy.deserialize import deserialize_properties
+from pulumi_policy.policy import _NotApplicableError, _PolicyAnalyzerServicer
+from pulumi_policy.proxy import (
+    UNKNOWN_ARCHIVE_VALUE,
+    UNKNOWN_ARRAY_VALUE,
+    UNKNOWN_ASSET_VALUE,
+    UNKNOWN_BOOLEAN_VALUE,
+    UNKNOWN_NUMBER_VALUE,
+    UNKNOWN_OBJECT_VALUE,
+    UNKNOWN_STRING_VALUE,
+    UnknownValueError,
+    _DictProxy,
+    _ListProxy,
+)
 
 from lz import __version__
 from lz.plan.model import PlannedResource, StackPlan
+from lz.policy.graph import GraphOptions, GraphResource, PolicyGraph
 
 PACK_NAME: Final = "council-lz"
 #: CrossGuard's reserved config key for "every policy".
@@ -93,6 +138,14 @@ Level = Literal["advisory", "mandatory"]
 Kind = Literal["resource", "stack"]
 
 
+#: Servicer helpers the shared path calls, as `Analyze`/`AnalyzeStack` call them (pulumi-policy 1.21).
+_SHARED_HELPERS: Final = (
+    "_configure_runtime_settings", "_get_enforcement_level", "_create_report_violation",
+    "_map_enforcement_level", "_get_resource_options", "_get_policy_config",
+)
+_STACK_TAGS: Final = "_PolicyAnalyzerServicer__stack_tags"
+
+
 class AnalyzerUnavailable(RuntimeError):
     """The installed pulumi-policy's private servicer is not the one this module is written for."""
 
@@ -109,6 +162,19 @@ def check_sdk(servicer: Any = _PolicyAnalyzerServicer) -> None:
             f"pulumi-policy {version('pulumi-policy')}: _PolicyAnalyzerServicer{parameters} "
             f"(missing {missing or 'nothing'}) is not the servicer lz.policy.analyzer calls, "
             f"_PolicyAnalyzerServicer{SERVICER_PARAMETERS} with {', '.join(_SERVICER_METHODS)} (pulumi-policy 1.21)"
+        )
+
+
+@functools.cache
+def check_shared_path(servicer: Any = _PolicyAnalyzerServicer) -> None:
+    """Fail loudly if the servicer lacks a helper the shared path calls."""
+    missing = [m for m in _SHARED_HELPERS if not callable(getattr(servicer, m, None))]
+    if missing:
+        from importlib.metadata import version
+
+        raise AnalyzerUnavailable(
+            f"pulumi-policy {version('pulumi-policy')}: _PolicyAnalyzerServicer lacks {', '.join(missing)}, "
+            "which lz.policy.analyzer's shared path calls (pulumi-policy 1.21); use analyze_plan_reference"
         )
 
 
@@ -362,6 +428,184 @@ def _is_read(resource: PlannedResource) -> bool:
     return bool(resource.options.get("read"))
 
 
+class _Named(Protocol):
+    """What findings need of the resource they are attributed to (PlannedResource, GraphResource)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+
+
+# -- shared deserialisation ----------------------------------------------------------------------
+
+
+class _Guard:
+    """Set when a policy may have written to props it was given (shared by one copy's proxies)."""
+
+    __slots__ = ("dirty",)
+
+    def __init__(self) -> None:
+        self.dirty = False
+
+
+#: The sentinels `pulumi_policy.proxy._is_unknown` recognises.
+_UNKNOWNS: Final = frozenset({
+    UNKNOWN_BOOLEAN_VALUE, UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE, UNKNOWN_ARRAY_VALUE, UNKNOWN_ASSET_VALUE,
+    UNKNOWN_ARCHIVE_VALUE, UNKNOWN_OBJECT_VALUE,
+})
+
+
+class _GuardedDict(_DictProxy):
+    """The SDK's unknown-checking dict proxy (`pulumi_policy.proxy._DictProxy`), noting writes.
+
+    Reads behave as the SDK's (`_raise_if_unknown`: an unknown value raises `UnknownValueError` with
+    the same path), written out in one frame: stack policies read props millions of times."""
+
+    def __init__(self, target: dict[str, Any], props_acc: list[str], guard: _Guard) -> None:
+        super().__init__(target, props_acc)
+        self._lz_target = target
+        self._lz_acc = props_acc
+        self._lz_guard = guard
+
+    def __getitem__(self, key: Any) -> Any:
+        if key == "__target":
+            self._lz_guard.dirty = True  # the raw dict, which the caller may change
+            return self._lz_target
+        value = self._lz_target[key]
+        if isinstance(value, str) and value in _UNKNOWNS:
+            raise UnknownValueError(value, [*self._lz_acc, str(key)])
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        # Mapping.__contains__ (`self[key]`, False on KeyError) in one frame.
+        if key == "__target":
+            self._lz_guard.dirty = True
+            return True
+        try:
+            value = self._lz_target[key]  # type: ignore[index]
+        except KeyError:
+            return False
+        if isinstance(value, str) and value in _UNKNOWNS:
+            raise UnknownValueError(value, [*self._lz_acc, str(key)])
+        return True
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._lz_guard.dirty = True
+        self._lz_target[key] = value
+
+
+class _GuardedList(_ListProxy):
+    """The SDK's unknown-checking list proxy (`pulumi_policy.proxy._ListProxy`), noting writes."""
+
+    def __init__(self, target: list[Any], props_acc: list[str], guard: _Guard) -> None:
+        super().__init__(target, props_acc)
+        self._lz_target = target
+        self._lz_acc = props_acc
+        self._lz_guard = guard
+
+    def __getitem__(self, key: Any) -> Any:
+        if key == "__target":
+            self._lz_guard.dirty = True
+            return self._lz_target
+        value = self._lz_target[key]
+        if isinstance(value, str) and value in _UNKNOWNS:
+            raise UnknownValueError(value, [*self._lz_acc, str(key)])
+        return value
+
+
+def _guarded(value: Any, props_acc: list[str], guard: _Guard) -> Any:
+    """`pulumi_policy.proxy.unknown_checking_proxy` (its `_proxy_helper`, line for line: the same
+    containers, copied, with the same property paths), with proxies that note writes in `guard`."""
+    if isinstance(value, list):
+        return _GuardedList(
+            [_guarded(e, [*props_acc, str(i)], guard) if isinstance(e, list | dict) else e
+             for i, e in enumerate(value)],
+            props_acc, guard,
+        )
+    if isinstance(value, dict):
+        return _GuardedDict(
+            {k: _guarded(v, [*props_acc, str(k)], guard) if isinstance(v, list | dict) else v
+             for k, v in value.items()},
+            props_acc, guard,
+        )
+    return value
+
+
+class _SharedProps:
+    """One resource's deserialized props, proxied once and handed to each of its policies; a fresh
+    proxy after a policy wrote to them (each policy gets its own copy from the servicer)."""
+
+    __slots__ = ("_deserialized", "_guard", "_proxy")
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._deserialized = deserialize_properties(values)
+        self._guard = _Guard()
+        self._proxy: Any = None
+
+    def get(self) -> Any:
+        if self._proxy is None or self._guard.dirty:
+            self._guard = _Guard()
+            self._proxy = _guarded(self._deserialized, [], self._guard)
+        return self._proxy
+
+    @property
+    def written(self) -> bool:
+        return self._guard.dirty
+
+
+class _Request:
+    """What the servicer's `_get_resource_options` reads of a request: its options message."""
+
+    __slots__ = ("options",)
+
+    def __init__(self, options: Any) -> None:
+        self.options = options
+
+
+def _options_message(options: GraphOptions, parent: str) -> Any:
+    """`AnalyzerResourceOptions` as `_options` builds it for the reference path."""
+    create, update, delete = options.custom_timeouts
+    message = proto.AnalyzerResourceOptions(
+        protect=options.protect,
+        ignoreChanges=list(options.ignore_changes),
+        additionalSecretOutputs=list(options.additional_secret_outputs),
+        aliases=[],
+        parent=parent,
+        customTimeouts=proto.AnalyzerResourceOptions.CustomTimeouts(
+            create=duration_seconds(create), update=duration_seconds(update), delete=duration_seconds(delete),
+        ),
+    )
+    if options.delete_before_replace is not None:
+        message.deleteBeforeReplace = options.delete_before_replace
+        message.deleteBeforeReplaceDefined = True
+    return message
+
+
+def _run_validation(result: Any) -> None:
+    """An async policy's result, awaited as the servicer awaits it."""
+    if isawaitable(result):
+        loop = asyncio.new_event_loop()
+        task: asyncio.Task[Any] = asyncio.Task(result, loop=loop)  # type: ignore[arg-type]
+        loop.run_until_complete(task)
+        loop.close()
+
+
+@contextlib.contextmanager
+def analysis_gc() -> Iterator[None]:
+    """Collect garbage less often while a large graph is converted and judged (as the planner's
+    `_planning_gc`): freeze what exists (the imported SDK and pack) out of the collector's scans and
+    batch young collections. The graph holds no reference cycles worth collecting early."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, thresholds[1], thresholds[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 # -- the analyzer --------------------------------------------------------------------------------
 
 
@@ -393,6 +637,7 @@ class OfflineAnalyzer:
         self._servicer = self._new_servicer(self.policies)
         self._isolated: dict[str, Any] = {}
         self._by_type: dict[str, tuple[list[Policy], Any]] = {}
+        self._chosen: dict[str, list[Policy]] = {}
 
     @property
     def levels(self) -> dict[str, str]:
@@ -429,7 +674,7 @@ class OfflineAnalyzer:
         return policy.severity.value if policy is not None and policy.severity is not None else ""
 
     def _convert(
-        self, response: Any, *, urn: str | None, by_urn: Mapping[str, PlannedResource], fallback: str, kind: Kind
+        self, response: Any, *, urn: str | None, by_urn: Mapping[str, _Named], fallback: str, kind: Kind
     ) -> tuple[list[Diagnostic], list[NotApplicable]]:
         found: list[Diagnostic] = []
         for d in response.diagnostics:
@@ -568,9 +813,55 @@ class OfflineAnalyzer:
             result.not_applicable.extend(skipped)
         return result
 
-    def analyze_plan(self, plan: StackPlan) -> Analysis:
+    def analyze_plan(self, plan: StackPlan | PolicyGraph) -> Analysis:
         """Everything the engine would ask of the pack for this stack: `Analyze` for each registered
         resource (reads excluded, as in the engine), then `AnalyzeStack` once."""
+        with analysis_gc():
+            graph = plan if isinstance(plan, PolicyGraph) else PolicyGraph.from_plan(plan)
+            return self.analyze_graph(graph)
+
+    def analyze_graph(self, graph: PolicyGraph) -> Analysis:
+        """`analyze_plan` over the gate's light graph, each resource's properties converted once
+        for all its policies (the module docstring says how this stays the servicer's verdict)."""
+        check_shared_path()
+        by_urn = graph.by_urn()
+        loop = _SharedServicerLoop(self)
+        total = Analysis(levels=self.levels)
+        for resource in graph.resources:
+            if resource.read:
+                continue
+            policies = self._resource_policies(resource.type)
+            if not policies:
+                continue
+            response, errors = loop.analyze(resource, by_urn, policies)
+            found, skipped = self._convert(response, urn=resource.urn, by_urn=by_urn, fallback=resource.urn,
+                                           kind="resource")
+            total.diagnostics.extend(found)
+            total.not_applicable.extend(skipped)
+            total.errors.extend(errors)
+        response, errors = loop.analyze_stack(graph, by_urn)
+        stack = graph.stack_resource
+        found, skipped = self._convert(response, urn=None, by_urn=by_urn, fallback=stack.urn if stack else "",
+                                       kind="stack")
+        total.diagnostics.extend(found)
+        total.not_applicable.extend(skipped)
+        total.errors.extend(errors)
+        return total
+
+    def _resource_policies(self, resource_type: str) -> list[Policy]:
+        """The resource policies that can judge a type (as `_for_type`, without a servicer)."""
+        if resource_type not in self._chosen:
+            self._chosen[resource_type] = [
+                p for p in self.policies
+                if isinstance(p, ResourceValidationPolicy)
+                and (not getattr(p, "resource_types", ()) or resource_type in getattr(p, "resource_types", ()))
+            ]
+        return self._chosen[resource_type]
+
+    def analyze_plan_reference(self, plan: StackPlan) -> Analysis:
+        """`analyze_plan` the straightforward way: a protobuf request per resource and one for the
+        stack, each judged by the SDK's servicer (`Analyze`, `AnalyzeStack`). The shared path must
+        give the same Analysis (tests/lz/policy/test_policy_shared.py)."""
         by_urn = plan.by_urn()
         total = Analysis(levels=self.levels)
         for resource in plan.resources:
@@ -585,3 +876,188 @@ class OfflineAnalyzer:
         total.not_applicable.extend(part.not_applicable)
         total.errors.extend(part.errors)
         return total
+
+
+class _SharedServicerLoop:
+    """The servicer's `Analyze` and `AnalyzeStack` loops (pulumi-policy 1.21, `policy.py`), with the
+    servicer's own helpers, converting each resource's properties once for all its policies."""
+
+    def __init__(self, analyzer: OfflineAnalyzer) -> None:
+        self.servicer: Any = analyzer._servicer
+        self.pack_name = analyzer.pack_name
+        self.version = analyzer.version
+        self.policies = analyzer.policies
+        self.stack_tags: Any = getattr(self.servicer, _STACK_TAGS)
+        #: Provider props by provider URN: providers are shared by many resources.
+        self._providers: dict[str, tuple[GraphResource, _SharedProps]] = {}
+
+    # -- the servicer's per-policy steps ---------------------------------------------------------
+
+    def _level(self, policy: Policy) -> EnforcementLevel:
+        level: EnforcementLevel = self.servicer._get_enforcement_level(policy)
+        return level
+
+    def _preview_diagnostic(self, policy: Policy, error: UnknownValueError) -> Any:
+        return proto.AnalyzeDiagnostic(
+            policyName=policy.name,
+            policyPackName=self.pack_name,
+            policyPackVersion=self.version,
+            message=(f"can't run policy '{policy.name}' from policy pack "
+                     f"'{self.pack_name}@v{self.version}' during preview: {error.message}"),
+            urn="",
+            description=policy.description,
+            enforcementLevel=self.servicer._map_enforcement_level(EnforcementLevel.ADVISORY),
+        )
+
+    def _judge(
+        self, policy: Policy, make_args: Callable[[], Any], report: Any, response: Any, label: str, errors: list[str]
+    ) -> None:
+        """`policy.validate(make_args(), report)` as the servicer runs it; a policy that raises
+        anything else (or whose props cannot be read) loses what it reported for this request, as
+        when the reference path reruns it alone."""
+        diagnostics, skipped = len(response.diagnostics), len(response.not_applicable)
+        try:
+            args = make_args()
+            try:
+                _run_validation(policy.validate(args, report))  # type: ignore[attr-defined]
+            except UnknownValueError as e:
+                response.diagnostics.append(self._preview_diagnostic(policy, e))
+            except _NotApplicableError as e:
+                response.not_applicable.append(
+                    proto.PolicyNotApplicable(policy_name=policy.name, reason=e.reason or ""))
+        except Exception as exc:  # reported, never fatal: the gate shows every failure
+            del response.diagnostics[diagnostics:]
+            del response.not_applicable[skipped:]
+            errors.append(f"{policy.name}: failed on {label}: {type(exc).__name__}: {exc}")
+
+    def _provider(self, resource: GraphResource, by_urn: Mapping[str, GraphResource]) -> PolicyProviderResource | None:
+        """A fresh `PolicyProviderResource` (as `_get_provider_resource` gives each policy), over
+        the provider's props converted once."""
+        if not resource.provider:
+            return None
+        key = resource.provider.rsplit("::", 1)[0]
+        entry = self._providers.get(key)
+        if entry is None:
+            provider = by_urn.get(key)
+            if provider is None:
+                return None
+            entry = self._providers[key] = (provider, _SharedProps(provider.provider_values()))
+        provider, props = entry
+        return PolicyProviderResource(provider.type, props.get(), provider.urn, provider.name)
+
+    # -- Analyze ---------------------------------------------------------------------------------
+
+    def analyze(
+        self, resource: GraphResource, by_urn: Mapping[str, GraphResource], policies: Sequence[Policy]
+    ) -> tuple[Any, list[str]]:
+        """The servicer's `Analyze` for one resource and the policies that can judge its type."""
+        servicer = self.servicer
+        servicer._configure_runtime_settings()
+        response = proto.AnalyzeResponse()
+        errors: list[str] = []
+        request = _Request(_options_message(resource.options, resource.parent or ""))
+        props: _SharedProps | None = None
+
+        def make_args(policy: Policy) -> ResourceValidationArgs:
+            nonlocal props
+            if props is None:
+                props = _SharedProps(resource.input_values())
+            return ResourceValidationArgs(
+                resource.type, props.get(), resource.urn, resource.name, servicer._get_resource_options(request),
+                self._provider(resource, by_urn), servicer._get_policy_config(policy.name), self.stack_tags,
+            )
+
+        for policy in policies:
+            level = self._level(policy)
+            if level == EnforcementLevel.DISABLED or not isinstance(policy, ResourceValidationPolicy):
+                continue
+            if not policy.has_validation():
+                response.not_applicable.append(proto.PolicyNotApplicable(
+                    policy_name=policy.name, reason="Policy does not implement validate"))
+                continue
+            if level == EnforcementLevel.REMEDIATE:
+                level = EnforcementLevel.MANDATORY
+            report = servicer._create_report_violation(response, policy.name, policy.description, level,
+                                                       policy.severity)
+            self._judge(policy, functools.partial(make_args, policy), report, response, resource.urn, errors)
+        return response, errors
+
+    # -- AnalyzeStack ----------------------------------------------------------------------------
+
+    def analyze_stack(self, graph: PolicyGraph, by_urn: Mapping[str, GraphResource]) -> tuple[Any, list[str]]:
+        """The servicer's `AnalyzeStack`: every resource with its outputs and graph edges."""
+        servicer = self.servicer
+        servicer._configure_runtime_settings()
+        response = proto.AnalyzeResponse()
+        errors: list[str] = []
+        shared: _SharedStack | None = None
+
+        def make_args(policy: Policy) -> StackValidationArgs:
+            nonlocal shared
+            if shared is None or shared.changed():
+                shared = _SharedStack(self, graph, by_urn)
+            return StackValidationArgs(list(shared.resources), servicer._get_policy_config(policy.name),
+                                       self.stack_tags)
+
+        for policy in self.policies:
+            level = self._level(policy)
+            if level == EnforcementLevel.DISABLED or not isinstance(policy, StackValidationPolicy):
+                continue
+            if level == EnforcementLevel.REMEDIATE:
+                level = EnforcementLevel.MANDATORY
+            report = servicer._create_report_violation(response, policy.name, policy.description, level,
+                                                       policy.severity)
+            self._judge(policy, functools.partial(make_args, policy), report, response, f"stack {graph.name}",
+                        errors)
+        return response, errors
+
+
+class _SharedStack:
+    """The `PolicyResource`s of a stack, as `AnalyzeStack` builds them for each stack policy, built
+    once; `changed()` tells whether a policy wrote to props or replaced a resource's attributes."""
+
+    def __init__(self, loop: _SharedServicerLoop, graph: PolicyGraph, by_urn: Mapping[str, GraphResource]) -> None:
+        servicer = loop.servicer
+        self._guard = _Guard()
+        providers: dict[str, PolicyProviderResource | None] = {}
+        resources: list[PolicyResource] = []
+        wiring: list[tuple[PolicyResource, GraphResource]] = []
+        for r in graph.resources:
+            props = _guarded(deserialize_properties(r.output_values()), [], self._guard)
+            opts = servicer._get_resource_options(_Request(_options_message(r.options, "")))
+            provider_key = r.provider or ""
+            if provider_key not in providers:
+                providers[provider_key] = self._provider(r, by_urn)
+            resource = PolicyResource(r.type, props, r.urn, r.name, opts, providers[provider_key], None, [], {})
+            resources.append(resource)
+            wiring.append((resource, r))
+        urns_to_resources = {r.urn: r for r in resources}
+        for resource, r in wiring:
+            if r.parent and r.parent in urns_to_resources:
+                resource.parent = urns_to_resources[r.parent]
+            for d in r.dependencies:
+                if d in urns_to_resources:
+                    resource.dependencies.append(urns_to_resources[d])
+            for k, urns in r.property_dependencies:
+                resource.property_dependencies[k] = [urns_to_resources[d] for d in urns if d in urns_to_resources]
+        self.resources = resources
+        self._fingerprint = self._take_fingerprint()
+
+    def _provider(self, r: GraphResource, by_urn: Mapping[str, GraphResource]) -> PolicyProviderResource | None:
+        if not r.provider:
+            return None
+        provider = by_urn.get(r.provider.rsplit("::", 1)[0])
+        if provider is None:
+            return None
+        props = _guarded(deserialize_properties(provider.provider_values(stack=True)), [], self._guard)
+        return PolicyProviderResource(provider.type, props, provider.urn, provider.name)
+
+    def _take_fingerprint(self) -> list[tuple[int, ...]]:
+        return [
+            (id(r.props), id(r.parent), id(r.dependencies), len(r.dependencies), id(r.property_dependencies),
+             len(r.property_dependencies), id(r.opts), id(r.provider), id(r.resource_type), id(r.urn), id(r.name))
+            for r in self.resources
+        ]
+
+    def changed(self) -> bool:
+        return self._guard.dirty or self._take_fingerprint() != self._fingerprint

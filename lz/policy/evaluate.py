@@ -39,6 +39,7 @@ from lz.policy.exceptions import (
     component_ancestors,
     read_register,
 )
+from lz.policy.graph import PolicyGraph
 from lz.problems import InputError, Problem
 
 BUDGET_POLICY: Final = "lz-stack-budget-required"
@@ -221,7 +222,7 @@ class PolicyResult:
         }
 
 
-def stack_clouds(plan: StackPlan) -> list[str]:
+def stack_clouds(plan: StackPlan | PolicyGraph) -> list[str]:
     """The clouds a stack deploys to: its manifest's cloud, else those of its resource types."""
     cloud = plan.metadata.get("cloud")
     if isinstance(cloud, str) and cloud:
@@ -234,7 +235,7 @@ def _applicable(metadata: PolicyMetadata, types: set[str]) -> bool:
     return not metadata.resource_types or bool(types & set(metadata.resource_types))
 
 
-def _pack_selection(plan: StackPlan) -> tuple[list[Selected], set[str]]:
+def _pack_selection(plan: StackPlan | PolicyGraph) -> tuple[list[Selected], set[str]]:
     pack = pack_module()
     clouds = stack_clouds(plan)
     selected: list[Selected] = pack.select(clouds=clouds or None)
@@ -246,13 +247,13 @@ def _initial_config(selected: Sequence[Selected]) -> dict[str, Any]:
     return config
 
 
-def _finding(plan: StackPlan, **values: Any) -> dict[str, Any]:
+def _finding(plan: StackPlan | PolicyGraph, **values: Any) -> dict[str, Any]:
     keys = ("policy", "level", "severity", "message", "resource", "urn", "type")
     return {**{k: values[k] for k in keys}, "stack": plan.name}
 
 
 def evaluate_stack(
-    plan: StackPlan,
+    plan: StackPlan | PolicyGraph,
     *,
     today: date | None = None,
     policy_config: Mapping[str, Any] | None = None,
@@ -268,6 +269,9 @@ def evaluate_stack(
     `policy_config` is CrossGuard config (`{name: level}` or `{name: {enforcementLevel, ...props}}`,
     `all` allowed) applied over the pack's defaults. `policies` replaces the pack's selection (tests,
     custom packs); the register then accepts waivers of those policies only.
+
+    `plan` is the planner's StackPlan, or the gate's light `PolicyGraph` of it (`lz.policy.graph`,
+    e.g. read from a plan stream): the verdict is the same.
     """
     today = today or date.today()
     if policies is None:

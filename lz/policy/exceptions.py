@@ -22,9 +22,7 @@ import difflib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final
-
-from lz.plan.model import PlannedResource
+from typing import Any, Final, Protocol
 
 REGISTER_POLICY: Final = "lz-exceptions-register-valid"
 REGISTER_DESCRIPTION: Final = (
@@ -192,7 +190,20 @@ def read_register(
     return register
 
 
-def component_ancestors(urn: str, by_urn: Mapping[str, PlannedResource]) -> list[str]:
+class GraphNode(Protocol):
+    """What `component_ancestors` reads of a resource (PlannedResource, lz.policy.graph.GraphResource)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def parent(self) -> str | None: ...
+    @property
+    def is_component(self) -> bool: ...
+
+
+def component_ancestors(urn: str, by_urn: Mapping[str, GraphNode]) -> list[str]:
     """Names of the components a resource belongs to, nearest first (the root stack excluded)."""
     names: list[str] = []
     node = by_urn.get(urn)
