@@ -94,7 +94,12 @@ def run_identity(platform: PlatformDefinition, manifests: Sequence[ServiceManife
     account_ids = {s: organisation.apply(_account_id_of(s)) for s in slugs}
 
     # -- people: Identity Center in the management account -------------------------------------
-    management = aws.Provider("management", region=home)
+    # Only ever the management account: credentials for any other account stop the provider.
+    management = aws.Provider(
+        "management",
+        region=home,
+        allowed_account_ids=[organisation.apply(lambda o: str(o["management_account_id"]))],
+    )
     permission_sets = PermissionSets(
         "identity-center",
         PermissionSetsArgs(

@@ -65,7 +65,12 @@ def run_network(platform: PlatformDefinition, manifests: Sequence[ServiceManifes
 
     # The layer runs with management-account credentials (as the organisation layer does); only the
     # delegation is made there, everything else in the network account.
-    management = aws.Provider("management", region=home)
+    # Only ever the management account: credentials for any other account stop the provider.
+    management = aws.Provider(
+        "management",
+        region=home,
+        allowed_account_ids=[organisation.apply(lambda o: str(o["management_account_id"]))],
+    )
     network = account_provider("network", organisation=organisation, account=network_key, region=home)
     in_network = pulumi.ResourceOptions(provider=network)
     keep = pulumi.ResourceOptions(provider=network, protect=True, retain_on_delete=True)

@@ -168,3 +168,14 @@ def test_member_account_resources_assume_the_access_role_into_accounts_from_the_
 def test_physical_names_are_deterministic(estate, plan) -> None:
     again = plan_estate(estate, PLATFORM_LAYERS)
     assert plan_json(again) == plan_json(EstatePlan(stacks=layers(plan)))
+
+
+def test_every_provider_of_a_later_layer_is_pinned_to_one_account(plan) -> None:
+    organisation = plan.stack("platform-aws-organisation").raw_outputs["organisation"]
+    known = {*organisation["account_ids"].values(), organisation["management_account_id"]}
+    for stack in layers(plan)[1:]:
+        for provider in stack.find("pulumi:providers:aws"):
+            allowed = json.loads(provider.inputs.get("allowedAccountIds", "[]"))
+            assert len(allowed) == 1 and allowed[0] in known, (stack.name, provider.name)
+            if "assumeRoles" not in provider.inputs:
+                assert allowed == [organisation["management_account_id"]], (stack.name, provider.name)
