@@ -11,10 +11,18 @@ Reads (StackReference):
 |-----------------------------------------|-------------------------------|
 | `organisation.management_account_id`    | `platform-aws-organisation`   |
 | `organisation.account_ids`              | `platform-aws-organisation`   |
-| `log_destinations.cost_reports_bucket`  | `platform-aws-logging`        |
+| `log_destinations.cost_reports_bucket_arn` | `platform-aws-logging`     |
 
 Exports one map, `cost` (`lz.stacks.contracts.CostExport`):
 `{"alerts_topic_arn", "budgets", "anomaly_monitor_arn", "data_export_arn", "cost_allocation_tags"}`.
+
+CUR 2.0 delivery: Data Exports cannot yet be told to deliver to another account's bucket (the
+provider lacks `S3BucketOwner`), so the export writes to a staging bucket in this (management)
+account, `CostReportStaging`, whose S3 replication copies every object, under the same keys, into the
+log archive's cost-reports bucket (`log_destinations.cost_reports_bucket_arn`, in the log archive
+account `organisation.account_ids[<log_archive slug>]`). The replication role's name is
+`contracts.COST_REPORTS_REPLICATION_ROLE_NAME`, which the logging layer already allows. Auditors read
+`s3://<cost_reports_bucket>/cur2/<prefix>-cur2/data/BILLING_PERIOD=*/*.parquet`.
 
 Budgets: one per cost centre of the AWS service manifests (the sum of their environments' monthly
 GBP budgets, times `cost.usd_per_gbp`, rounded up to whole dollars), one per account in
@@ -35,14 +43,22 @@ from lz.manifest import ServiceManifest
 from lz.naming import physical_name
 from lz.platformdef import PlatformDefinition
 from lz.stacks.aws_common import PLATFORM_ENVIRONMENT, platform_tags
-from lz.stacks.contracts import LOGGING_LAYER, ORGANISATION_LAYER, CostExport, reference
+from lz.stacks.contracts import (
+    COST_REPORTS_REPLICATION_ROLE_NAME,
+    LOGGING_LAYER,
+    ORGANISATION_LAYER,
+    CostExport,
+    reference,
+)
 from lz.tags import MANDATORY_TAG_KEYS, register_tag_transform
 
 #: Budgets, Cost Explorer (anomaly detection, cost allocation tags) and Data Exports are served
 #: from US East (N. Virginia) whatever the home region; their resources hold billing metadata only.
 BILLING_REGION = "us-east-1"
-#: The export's folder name under the cost reports bucket.
+#: The export's folder name under the staging bucket, kept by replication in the cost reports bucket.
 CUR_PREFIX = "cur2"
+#: Days a CUR 2.0 file waits in the management account's staging bucket after replication.
+STAGING_EXPIRE_AFTER_DAYS = 7
 
 
 def usd_budget(gbp: Decimal, usd_per_gbp: float) -> int:
@@ -102,6 +118,7 @@ def run_cost(platform: PlatformDefinition, manifests: Sequence[ServiceManifest])
     from modules.aws.budget_alerts import COST_CENTRE_TAG, AccountBudget, BudgetAlerts, BudgetAlertsArgs
     from modules.aws.cost_allocation_tags import CostAllocationTags, CostAllocationTagsArgs
     from modules.aws.cost_report_export import CostReportExport, CostReportExportArgs
+    from modules.aws.cost_report_staging import CostReportStaging, CostReportStagingArgs
 
     home = platform.regions.home
     prefix = platform.council.prefix
@@ -153,17 +170,33 @@ def run_cost(platform: PlatformDefinition, manifests: Sequence[ServiceManifest])
         ),
         opts=on_billing,
     )
+    log_archive_slug = platform.organisation.account_key("log_archive")
+    staging = CostReportStaging(
+        "cost-report-staging",
+        CostReportStagingArgs(
+            bucket_name=physical_name("aws", "s3_bucket", prefix=prefix, env=PLATFORM_ENVIRONMENT, region=home,
+                                      name="cur-staging"),
+            account_id=management_id,
+            destination_bucket_arn=log_destinations.apply(lambda d: str(d["cost_reports_bucket_arn"])),
+            destination_account_id=_account_id(account_ids, log_archive_slug),
+            replication_role_name=COST_REPORTS_REPLICATION_ROLE_NAME,
+            tags=tags,
+            expire_after_days=STAGING_EXPIRE_AFTER_DAYS,
+        ),
+        opts=pulumi.ResourceOptions(provider=management),
+    )
     export = CostReportExport(
         "cost-report-export",
         CostReportExportArgs(
             export_name=f"{prefix}-cur2",
-            bucket_name=log_destinations.apply(lambda d: str(d["cost_reports_bucket"])),
-            # The logging layer creates its buckets in the home region.
+            bucket_name=staging.bucket_name,
+            # The staging bucket is in the home region, like the log archive it replicates to.
             bucket_region=home,
             billing_view_arn=management_id.apply(lambda a: f"arn:aws:billing::{a}:billingview/primary"),
             tags=tags,
             prefix=CUR_PREFIX,
         ),
+        # `staging.bucket_name` waits for the staging bucket policy, which Data Exports checks.
         opts=on_billing,
     )
 

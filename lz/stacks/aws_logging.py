@@ -13,7 +13,14 @@ Where each part lives:
   findings alerts;
 - every account (management included): a Config recorder in each allowed region; every member
   account: its access-log bucket;
-- workload accounts: one KMS data key per AWS service environment (the service's cost).
+- workload accounts: one KMS data key per AWS service environment (the service's cost);
+- every account in the organisation backup policy's OU (`organisation.backup.ou`) or below it: the
+  policy's vault (`BackupVault`, in each allowed region) and `AWSBackupDefaultServiceRole`, which the
+  policy's jobs need and AWS Backup does not create.
+
+The cost-reports bucket's policy lets the management account's replication role
+(`contracts.COST_REPORTS_REPLICATION_ROLE_NAME`, created later by the cost layer) replicate CUR 2.0
+into it; the role's ARN follows from the management account id and that fixed name.
 
 Exports, exactly in the shapes of `lz/stacks/contracts.py`: `log_destinations`
 (`LogDestinationsExport`), `kms_keys` (`KmsKeysExport`) and `security` (`SecurityExport`).
@@ -30,7 +37,12 @@ from lz.manifest import ServiceManifest
 from lz.naming import physical_name
 from lz.platformdef import PlatformDefinition
 from lz.stacks.aws_common import PLATFORM_ENVIRONMENT, account_provider, platform_tags
-from lz.stacks.contracts import ORGANISATION_LAYER, access_role_arn, reference
+from lz.stacks.contracts import (
+    ORGANISATION_LAYER,
+    access_role_arn,
+    cost_reports_replication_role_arn,
+    reference,
+)
 from lz.stacks.service import mandatory_tags, stack_name
 from lz.tags import register_tag_transform
 
@@ -52,14 +64,28 @@ def deep_archive_days(archive_after_days: int, expire_after_days: int) -> int | 
     return days if days < expire_after_days else None
 
 
+def in_ou(account_ou: str, ou: str) -> bool:
+    """Whether an account in `account_ou` is in OU `ou` or below it (`Workloads/Prod/Web` is in
+    `Workloads/Prod`; `Workloads/Production` is not)."""
+    return account_ou == ou or account_ou.startswith(f"{ou}/")
+
+
+def backup_accounts(platform: PlatformDefinition) -> list[str]:
+    """Slugs of the accounts the organisation backup policy reaches: its OU and every OU below."""
+    org = platform.organisation
+    return sorted(slug for slug, account in org.accounts.items() if in_ou(account.ou, org.backup.ou))
+
+
 def run_logging(platform: PlatformDefinition, manifests: Sequence[ServiceManifest]) -> None:
     """Register the logging layer. Call inside a Pulumi program for stack `platform-aws-logging`."""
     import pulumi_aws as aws
 
     from modules.aws.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
+    from modules.aws.backup_vault import BackupVault, BackupVaultArgs
     from modules.aws.config_recorder import ConfigRecorder, ConfigRecorderArgs
     from modules.aws.identity_docs import service_role_path
     from modules.aws.log_archive import CONFIG_PREFIX, LogArchive, LogArchiveArgs
+    from modules.aws.org_policies import backup_vault_name
     from modules.aws.org_trail import OrganisationTrail, OrganisationTrailArgs
     from modules.aws.security_services import (
         SecurityDelegation,
@@ -141,6 +167,7 @@ def run_logging(platform: PlatformDefinition, manifests: Sequence[ServiceManifes
             expire_after_days=logging_cfg.expire_after_days,
             object_lock_mode=logging_cfg.object_lock_mode,
             object_lock_days=logging_cfg.object_lock_days,
+            cost_reports_replication_role_arn=account_id(MANAGEMENT).apply(cost_reports_replication_role_arn),
         ),
         opts=pulumi.ResourceOptions(provider=provider(log_archive_slug)),
     )
@@ -226,6 +253,29 @@ def run_logging(platform: PlatformDefinition, manifests: Sequence[ServiceManifes
                 opts=pulumi.ResourceOptions(provider=provider(slug, env.region)),
             )
             service_keys[key_name] = key.arn
+
+    # -- the organisation backup policy's vault and role in every account it reaches.
+    for slug in backup_accounts(platform):
+        break_glass = account_id(slug).apply(lambda a: access_role_arn(a, org.break_glass_role_name))
+        for region in platform.regions.allowed:
+            BackupVault(
+                f"backup-{slug}-{region}",
+                BackupVaultArgs(
+                    vault_name=backup_vault_name(prefix),
+                    key_alias=physical_name("aws", "kms_alias", prefix=prefix, env=PLATFORM_ENVIRONMENT,
+                                            region=region, name="backup"),
+                    account_id=account_id(slug),
+                    region=region,
+                    break_glass_role_arn=break_glass,
+                    # Every recovery point the policy makes is kept exactly this long: the lock's
+                    # minimum may not exceed it, or the vault would refuse them.
+                    min_retention_days=org.backup.retention_days,
+                    tags=tags,
+                    # IAM is global: one service role per account, created with the home vault.
+                    service_role=region == home,
+                ),
+                opts=pulumi.ResourceOptions(provider=provider(slug, region)),
+            )
 
     guardduty_ids: dict[str, Any] = {}
     if tooling.detector_id is not None:

@@ -30,6 +30,12 @@ COST_LAYER = "platform-aws-cost"
 #: Session name the platform layers use when they assume the access role in a member account.
 PLATFORM_SESSION = "lz-platform"
 
+#: IAM role (path `/`) in the management account that S3 assumes to replicate the CUR 2.0 staging
+#: bucket into the log archive's cost-reports bucket. The cost layer creates it; the logging layer
+#: names it in the cost-reports bucket policy. The logging layer deploys first, so it cannot read the
+#: ARN from the cost layer: both compute it with `cost_reports_replication_role_arn`.
+COST_REPORTS_REPLICATION_ROLE_NAME = "lz-cost-reports-replication"
+
 
 class OrganisationExport(TypedDict):
     """`platform-aws-organisation` → `organisation`."""
@@ -119,3 +125,8 @@ def reference(layer: str) -> pulumi.StackReference:
 
 def access_role_arn(account_id: str, role_name: str) -> str:
     return f"arn:aws:iam::{account_id}:role/{role_name}"
+
+
+def cost_reports_replication_role_arn(management_account_id: str) -> str:
+    """ARN of `COST_REPORTS_REPLICATION_ROLE_NAME` in the management account (path `/`)."""
+    return access_role_arn(management_account_id, COST_REPORTS_REPLICATION_ROLE_NAME)

@@ -110,6 +110,40 @@ def hardened_bucket(
     access_log_bucket: pulumi.Input[str] | None = None,
     lock: bool = True,
 ) -> aws.s3.Bucket:
+    """One private, versioned, encrypted, TLS-only bucket: `hardened_bucket_parts` without the
+    versioning resource (which only callers adding replication need to depend on)."""
+    return hardened_bucket_parts(
+        name, parent=parent, bucket_name=bucket_name, tags=tags, lifecycle_rules=lifecycle_rules, policy=policy,
+        kms_key_arn=kms_key_arn, object_ownership=object_ownership, object_lock=object_lock,
+        access_log_bucket=access_log_bucket, lock=lock,
+    ).bucket
+
+
+@dataclass(frozen=True)
+class HardenedBucket:
+    """The resources of `hardened_bucket_parts` that callers may need to refer to."""
+
+    bucket: aws.s3.Bucket
+    versioning: aws.s3.BucketVersioning
+    """S3 replication needs versioning on first: a replication configuration depends on it."""
+    policy: aws.s3.BucketPolicy
+    """Services that check the bucket policy when they are configured (Data Exports) depend on it."""
+
+
+def hardened_bucket_parts(
+    name: str,
+    *,
+    parent: pulumi.Resource,
+    bucket_name: str,
+    tags: Mapping[str, str],
+    lifecycle_rules: Sequence[aws.s3.BucketLifecycleConfigurationRuleArgs],
+    policy: pulumi.Input[str],
+    kms_key_arn: pulumi.Input[str] | None = None,
+    object_ownership: ObjectOwnership = "BucketOwnerEnforced",
+    object_lock: tuple[ObjectLockMode, int] | None = None,
+    access_log_bucket: pulumi.Input[str] | None = None,
+    lock: bool = True,
+) -> HardenedBucket:
     """One private, versioned, encrypted, TLS-only bucket with the given lifecycle and policy.
 
     `kms_key_arn` None means SSE-S3 (AES256); otherwise SSE-KMS with an S3 bucket key (one KMS
@@ -189,14 +223,14 @@ def hardened_bucket(
             target_prefix=f"s3/{bucket_name}/",
             opts=child,
         )
-    aws.s3.BucketPolicy(
+    bucket_policy = aws.s3.BucketPolicy(
         f"{name}-policy",
         bucket=bucket.id,
         policy=policy,
         # S3 rejects policy writes racing the public access block update on a new bucket.
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[public_access_block]),
     )
-    return bucket
+    return HardenedBucket(bucket=bucket, versioning=versioning, policy=bucket_policy)
 
 
 def base_lifecycle_rules(*, noncurrent_days: int) -> list[aws.s3.BucketLifecycleConfigurationRuleArgs]:

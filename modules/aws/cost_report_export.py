@@ -18,9 +18,11 @@ bucket in another account (AWS Data Exports User Guide, "Setting up an Amazon S3
 exports"); without it, Data Exports requires the creating account to own the bucket. The installed
 provider (pulumi_aws 7.x, bridged from terraform-provider-aws) does not expose `S3BucketOwner` yet
 (hashicorp/terraform-provider-aws issues #47613 and #49892), so the destination must be owned by the
-account that creates the export, or the export will fail its ownership check. Either way the bucket
-policy must let `bcm-data-exports.amazonaws.com` put objects, scoped to the source account's exports:
-`data_exports_bucket_policy_statement` gives that statement for the bucket's owner to include.
+account that creates the export. To land the files in another account (the log archive), deliver to
+a `CostReportStaging` bucket in the export's account, which replicates every object, under the same
+keys, to the final bucket (`modules/aws/cost_report_staging.py`). The delivery bucket's policy must
+let `bcm-data-exports.amazonaws.com` put objects, scoped to the source account's exports:
+`data_exports_bucket_policy_statement` gives that statement (`CostReportStaging` includes it).
 Data Exports is served from us-east-1: give a `provider` there.
 """
 

@@ -6,7 +6,9 @@ What it owns (logical names `<name>-<suffix>`, all parented to the component):
 - `archive-*`: the archive bucket: versioning, Object Lock default retention, SSE-KMS with a bucket
   key, `BucketOwnerEnforced`, public access blocked, lifecycle (Glacier Instant Retrieval, then
   Deep Archive, then expiry), server access logging and the bucket policy;
-- `cost-reports-*`: the CUR 2.0 / Data Exports bucket, hardened the same way (SSE-S3: see below).
+- `cost-reports-*`: the CUR 2.0 bucket, hardened the same way (SSE-S3: see below). AWS Data Exports
+  delivers to a staging bucket in the management account (`modules/aws/cost_report_staging.py`),
+  and S3 replication copies every object here, handing it to this account.
 
 The server access logs of both buckets go to the account's access-log bucket, a dependency that
 comes in by name (`modules/aws/access_log_bucket.py`); the trail that writes here is
@@ -18,8 +20,13 @@ or to the one trail (`aws:SourceArn`), and every write must hand the object to t
 (`s3:x-amz-acl = bucket-owner-full-control`), the confused-deputy guards AWS documents for each
 service.
 
-The cost-reports bucket uses SSE-S3, not the log key: billing data holds no personal data, and
-SSE-S3 is the encryption AWS Data Exports documents as always supported for delivery.
+The cost-reports bucket uses SSE-S3, not the log key: billing data holds no personal data, and the
+replicas keep the SSE-S3 encryption Data Exports delivered them with (no KMS grants across accounts).
+Its policy lets the management account's replication role (named in advance: the role is created
+later, by the cost layer) replicate objects and delete markers, hand replicas to this account and
+read and set the bucket's versioning, as the Amazon S3 User Guide documents for cross-account
+replication. The grant names the management account's root with an `aws:PrincipalArn` condition
+rather than the role itself: S3 rejects a bucket policy naming a role that does not exist yet.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from lz.naming import NAME_RULES, check_name
 from lz.regions import KNOWN_REGIONS
 from lz.tags import check_tags
 from modules.aws.access_log_bucket import (
+    ACCOUNT_ID_RE,
     ObjectLockMode,
     account_id_problems,
     base_lifecycle_rules,
@@ -51,9 +59,16 @@ TYPE_TOKEN: Final = "lz:aws:LogArchive"
 CLOUDTRAIL_SERVICE: Final = "cloudtrail.amazonaws.com"
 CONFIG_SERVICE: Final = "config.amazonaws.com"
 LOG_DELIVERY_SERVICE: Final = "delivery.logs.amazonaws.com"
-DATA_EXPORTS_SERVICES: Final = ("bcm-data-exports.amazonaws.com", "billingreports.amazonaws.com")
-#: Billing and Data Exports are global services homed in us-east-1: their ARNs name that region.
-BILLING_REGION: Final = "us-east-1"
+#: What the replication role does to the cost-reports bucket's objects (cross-account replication
+#: with owner override, Amazon S3 User Guide "Setting up permissions for live replication")...
+REPLICATION_OBJECT_ACTIONS: Final = (
+    "s3:ReplicateObject",
+    "s3:ReplicateDelete",
+    "s3:ReplicateTags",
+    "s3:ObjectOwnerOverrideToBucketOwner",
+)
+#: ...and to the bucket itself (the S3 console's cross-account destination policy grants these).
+REPLICATION_BUCKET_ACTIONS: Final = ("s3:GetBucketVersioning", "s3:PutBucketVersioning")
 
 #: Key prefixes of each writer in the archive bucket.
 CLOUDTRAIL_PREFIX: Final = DEFAULT_S3_KEY_PREFIX
@@ -71,6 +86,7 @@ ARCHIVE_STORAGE_CLASS: Final = "GLACIER_IR"
 DEEP_ARCHIVE_STORAGE_CLASS: Final = "DEEP_ARCHIVE"
 
 ORGANISATION_ID_RE: Final = re.compile(r"o-[a-z0-9]{10,32}")
+REPLICATION_ROLE_ARN_RE: Final = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}")
 OBJECT_LOCK_MODES: Final = ("GOVERNANCE", "COMPLIANCE")
 
 
@@ -239,28 +255,36 @@ def archive_bucket_policy(
     return policy_document(statements)
 
 
-def cost_reports_bucket_policy(*, bucket_arn: str, management_account_id: str) -> str:
-    """TLS only, and delivery by AWS Data Exports (CUR 2.0) and legacy CUR for the management
-    account's exports only."""
+def cost_reports_bucket_policy(
+    *, bucket_arn: str, management_account_id: str, replication_role_arn: str | None = None
+) -> str:
+    """TLS only, and replication into the bucket by `replication_role_arn` of the management account.
+
+    The principal is the management account's root narrowed by `aws:PrincipalArn` to the one role:
+    the role may not exist yet when this policy is written, and S3 rejects a policy whose principal
+    is a role that does not exist. Without a role, the bucket accepts no writes but its owner's.
+    """
     statements = tls_only_statements(bucket_arn)
-    statements.append(
-        {
-            "Sid": "AllowDataExportsDelivery",
-            "Effect": "Allow",
-            "Principal": {"Service": list(DATA_EXPORTS_SERVICES)},
-            "Action": ["s3:PutObject", "s3:GetBucketPolicy"],
-            "Resource": [bucket_arn, f"{bucket_arn}/*"],
-            "Condition": {
-                "StringEquals": {"aws:SourceAccount": management_account_id},
-                "ArnLike": {
-                    "aws:SourceArn": [
-                        f"arn:aws:cur:{BILLING_REGION}:{management_account_id}:definition/*",
-                        f"arn:aws:bcm-data-exports:{BILLING_REGION}:{management_account_id}:export/*",
-                    ]
-                },
+    if replication_role_arn is not None:
+        role_only = {"ArnEquals": {"aws:PrincipalArn": replication_role_arn}}
+        statements += [
+            {
+                "Sid": "AllowCostReportsReplication",
+                "Effect": "Allow",
+                "Principal": {"AWS": _root(management_account_id)},
+                "Action": list(REPLICATION_OBJECT_ACTIONS),
+                "Resource": f"{bucket_arn}/*",
+                "Condition": role_only,
             },
-        }
-    )
+            {
+                "Sid": "AllowCostReportsReplicationVersioning",
+                "Effect": "Allow",
+                "Principal": {"AWS": _root(management_account_id)},
+                "Action": list(REPLICATION_BUCKET_ACTIONS),
+                "Resource": bucket_arn,
+                "Condition": role_only,
+            },
+        ]
     return policy_document(statements)
 
 
@@ -303,6 +327,9 @@ class LogArchiveArgs:
     """Optional. Default Object Lock retention of every new log object, in days."""
     cost_reports_expire_after_days: int = 2557
     """Optional. Days cost reports are kept (default 7 years: six years plus the current one)."""
+    cost_reports_replication_role_arn: pulumi.Input[str] | None = None
+    """Optional. ARN of the management account's role that replicates CUR 2.0 into the cost-reports
+    bucket (`lz.stacks.contracts.cost_reports_replication_role_arn`); None: no replication grant."""
     lock: bool = True
     """Optional. `protect` and `retain_on_delete` on the key and both buckets (default True)."""
 
@@ -350,6 +377,13 @@ def validate_log_archive_args(args: LogArchiveArgs) -> list[str]:
             f"object_lock_days must be between 1 and expire_after_days ({args.expire_after_days}), "
             f"got {args.object_lock_days}"
         )
+    role = args.cost_reports_replication_role_arn
+    if isinstance(role, str) and REPLICATION_ROLE_ARN_RE.fullmatch(role) is None:
+        problems.append(f"cost_reports_replication_role_arn must be an IAM role ARN, got {role!r}")
+    elif (isinstance(role, str) and isinstance(args.management_account_id, str)
+          and ACCOUNT_ID_RE.fullmatch(args.management_account_id) and role.split(":")[4] != args.management_account_id):
+        problems.append("cost_reports_replication_role_arn must be a role of the management account "
+                        f"{args.management_account_id}, got {role!r}")
     if args.cost_reports_expire_after_days <= ARCHIVE_NONCURRENT_DAYS:
         problems.append(f"cost_reports_expire_after_days must be more than {ARCHIVE_NONCURRENT_DAYS}, "
                         f"got {args.cost_reports_expire_after_days}")
@@ -485,8 +519,15 @@ class LogArchive(pulumi.ComponentResource):
                 ),
             ],
             access_log_bucket=args.access_log_bucket,
-            policy=pulumi.Output.from_input(args.management_account_id).apply(
-                lambda m: cost_reports_bucket_policy(bucket_arn=reports_arn, management_account_id=m)
+            policy=pulumi.Output.all(
+                pulumi.Output.from_input(args.management_account_id),
+                pulumi.Output.from_input(args.cost_reports_replication_role_arn),
+            ).apply(
+                lambda v: cost_reports_bucket_policy(
+                    bucket_arn=reports_arn,
+                    management_account_id=str(v[0]),
+                    replication_role_arn=None if v[1] is None else str(v[1]),
+                )
             ),
             lock=args.lock,
         )

@@ -341,7 +341,8 @@ def test_plan_shows_the_monthly_estimate_per_stack(tmp_path: Path) -> None:
     estimate = json.loads(out.read_text())["stacks"][0]["estimate"]
     assert estimate["budget_gbp"] == 250
     assert estimate["over_budget"] is False
-    assert {li["type"] for li in estimate["line_items"]} >= {"aws:cloudfront/distribution:Distribution", "aws:s3/bucket:Bucket"}
+    assert {li["type"] for li in estimate["line_items"]} >= {
+        "aws:cloudfront/distribution:Distribution", "aws:s3/bucket:Bucket"}
 
 
 def test_over_budget_is_a_mandatory_finding_and_exits_1(tmp_path: Path) -> None:

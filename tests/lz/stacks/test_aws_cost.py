@@ -19,7 +19,14 @@ from lz.stacks.aws_cost import (
     run_cost,
     usd_budget,
 )
-from lz.stacks.contracts import COST_LAYER, LOGGING_LAYER, ORGANISATION_LAYER, CostExport
+from lz.stacks.contracts import (
+    COST_LAYER,
+    COST_REPORTS_REPLICATION_ROLE_NAME,
+    LOGGING_LAYER,
+    ORGANISATION_LAYER,
+    CostExport,
+    cost_reports_replication_role_arn,
+)
 from lz.tags import MANDATORY_TAG_KEYS, is_taggable
 
 BUDGET = "aws:budgets/budget:Budget"
@@ -28,6 +35,9 @@ EXPORT = "aws:bcmdata/export:Export"
 MONITOR = "aws:costexplorer/anomalyMonitor:AnomalyMonitor"
 SUBSCRIPTION = "aws:costexplorer/anomalySubscription:AnomalySubscription"
 TOPIC = "aws:sns/topic:Topic"
+BUCKET = "aws:s3/bucket:Bucket"
+STAGING = "lz:aws:CostReportStaging"
+REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 
 
 def manifests() -> list:
@@ -128,15 +138,68 @@ def test_billing_resources_use_the_us_east_1_management_provider(plan: StackPlan
     assert plan.one(TOPIC).provider.startswith(by_name["management"].urn)
 
 
-def test_export_delivers_to_the_logging_contract_bucket(plan: StackPlan) -> None:
-    bucket = fake_logging(example_platform())["log_destinations"]["cost_reports_bucket"]
+def test_export_delivers_to_the_management_staging_bucket(plan: StackPlan) -> None:
     [destination] = plan.one(EXPORT).inputs["export"]["destinationConfigurations"][0]["s3Destinations"]
-    assert destination["s3Bucket"] == bucket
+    staging = plan.one(BUCKET, "cost-report-staging-bucket")
+    assert staging.inputs["bucket"] == "ebc-shared-euw2-s3-cur-staging"
+    assert destination["s3Bucket"] == staging.inputs["bucket"]
+    # The layout `lz report cost --cur` reads is kept: replication copies keys unchanged.
     assert destination["s3Prefix"] == "cur2"
     assert destination["s3Region"] == "eu-west-2"
     assert plan.one(EXPORT).inputs["export"]["name"] == "ebc-cur2"
     view = plan.one(EXPORT).inputs["export"]["dataQueries"][0]["tableConfigurations"]["COST_AND_USAGE_REPORT"]
     assert view["BILLING_VIEW_ARN"] == "arn:aws:billing::111111111111:billingview/primary"
+    # Data Exports checks the bucket policy when the export is created.
+    staging_policy = plan.one("aws:s3/bucketPolicy:BucketPolicy", "cost-report-staging-policy")
+    assert staging_policy.urn in plan.one(EXPORT).dependencies
+
+
+def test_staging_lives_in_the_management_account_home_region(plan: StackPlan) -> None:
+    providers = {r.name: r for r in plan.find("pulumi:providers:aws")}
+    for resource in plan.managed():
+        if resource.custom and resource.parent == plan.one(STAGING).urn:
+            assert resource.provider.startswith(providers["management"].urn + "::"), resource.name
+    policy = json.loads(plan.one("aws:s3/bucketPolicy:BucketPolicy", "cost-report-staging-policy").inputs["policy"])
+    grant = next(s for s in policy["Statement"] if s["Sid"] == "AllowDataExportsDelivery")
+    assert grant["Condition"]["StringLike"]["aws:SourceAccount"] == "111111111111"
+
+
+def _replication_destination(plan: StackPlan) -> dict:
+    [rule] = plan.one(REPLICATION).inputs["rules"]
+    return rule["destination"]
+
+
+def test_replication_goes_to_the_logging_bucket_in_the_log_archive_account(plan: StackPlan) -> None:
+    platform = example_platform()
+    logging = fake_logging(platform)["log_destinations"]
+    organisation = fake_organisation(platform)
+    destination = _replication_destination(plan)
+    assert destination["bucket"] == logging["cost_reports_bucket_arn"]
+    assert destination["account"] == organisation["account_ids"]["log-archive"]
+    assert destination["accessControlTranslation"] == {"owner": "Destination"}
+    role = plan.one("aws:iam/role:Role", "cost-report-staging-replication-role")
+    assert role.inputs["name"] == COST_REPORTS_REPLICATION_ROLE_NAME
+    assert plan.one(REPLICATION).inputs["role"] == role.outputs["arn"]
+    assert role.outputs["arn"] == cost_reports_replication_role_arn("111111111111")
+    role_policy = json.loads(plan.one("aws:iam/rolePolicy:RolePolicy").inputs["policy"])
+    replicate = next(s for s in role_policy["Statement"] if s["Sid"] == "ReplicateToDestination")
+    assert replicate["Resource"] == f"{logging['cost_reports_bucket_arn']}/*"
+
+
+def test_replication_follows_the_upstream_exports_not_constants() -> None:
+    platform = example_platform()
+    organisation = fake_organisation(platform)
+    organisation["account_ids"] = {**organisation["account_ids"], "log-archive": "999988887777"}
+    logging = fake_logging(platform)
+    logging["log_destinations"] = {**logging["log_destinations"],
+                                   "cost_reports_bucket": "another-cost-bucket",
+                                   "cost_reports_bucket_arn": "arn:aws:s3:::another-cost-bucket"}
+    found = manifests()
+    moved = plan_layer(lambda: run_cost(platform, found), COST_LAYER, platform,
+                       upstream={ORGANISATION_LAYER: {"organisation": organisation}, LOGGING_LAYER: logging})
+    destination = _replication_destination(moved)
+    assert destination["bucket"] == "arn:aws:s3:::another-cost-bucket"
+    assert destination["account"] == "999988887777"
 
 
 def test_anomaly_alerts_go_to_the_topic_above_the_threshold(plan: StackPlan) -> None:

@@ -184,3 +184,97 @@ def test_deep_archive_days(archive: int, expire: int, deep: int | None) -> None:
 
 def test_deterministic(plan: StackPlan) -> None:
     assert plan_json(run()) == plan_json(plan)
+
+
+# -- CUR 2.0 replication into the cost-reports bucket ------------------------------------------------
+
+def test_cost_reports_bucket_accepts_replication_from_the_management_role(plan: StackPlan,
+                                                                          org: dict[str, Any]) -> None:
+    from lz.stacks.contracts import COST_REPORTS_REPLICATION_ROLE_NAME
+
+    buckets = {r.id: r.inputs["bucket"] for r in plan.find("aws:s3/bucket:Bucket")}
+    by_bucket = {buckets.get(r.inputs["bucket"], r.inputs["bucket"]): r
+                 for r in plan.find("aws:s3/bucketPolicy:BucketPolicy")}
+    statements = check_policy(by_bucket["ebc-shared-euw2-s3-cost-reports"].inputs["policy"])
+    management = org["management_account_id"]
+    role_arn = f"arn:aws:iam::{management}:role/{COST_REPORTS_REPLICATION_ROLE_NAME}"
+    grant = statements["AllowCostReportsReplication"]
+    assert grant["Principal"] == {"AWS": f"arn:aws:iam::{management}:root"}
+    assert grant["Condition"] == {"ArnEquals": {"aws:PrincipalArn": role_arn}}
+    assert grant["Action"] == ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags",
+                               "s3:ObjectOwnerOverrideToBucketOwner"]
+    assert grant["Resource"] == "arn:aws:s3:::ebc-shared-euw2-s3-cost-reports/*"
+    versioning = statements["AllowCostReportsReplicationVersioning"]
+    assert versioning["Action"] == ["s3:GetBucketVersioning", "s3:PutBucketVersioning"]
+    assert versioning["Condition"] == {"ArnEquals": {"aws:PrincipalArn": role_arn}}
+    assert "AllowDataExportsDelivery" not in statements
+    versions = {buckets.get(r.inputs["bucket"]): r.inputs["versioningConfiguration"]["status"]
+                for r in plan.find("aws:s3/bucketVersioning:BucketVersioning")}
+    assert versions["ebc-shared-euw2-s3-cost-reports"] == "Enabled"
+
+
+# -- the organisation backup policy's vault ----------------------------------------------------------
+
+def _backup_policy_vault_name() -> str:
+    """`target_backup_vault_name` of the backup policy the organisation layer actually builds."""
+    from lz.stacks.aws_organisation import run_organisation
+    from lz.stacks.contracts import ORGANISATION_LAYER
+
+    platform = example_platform()
+    organisation = plan_layer(lambda: run_organisation(platform, []), ORGANISATION_LAYER, platform)
+    [policy] = [p for p in organisation.find("aws:organizations/policy:Policy") if p.inputs["type"] == "BACKUP_POLICY"]
+    names = {rule["target_backup_vault_name"]["@@assign"]
+             for plan_ in json.loads(policy.inputs["content"])["plans"].values()
+             for rule in plan_["rules"].values()}
+    assert len(names) == 1
+    return names.pop()
+
+
+def test_backup_vault_only_in_the_backup_ou_accounts(plan: StackPlan, org: dict[str, Any]) -> None:
+    vaults = plan.find("aws:backup/vault:Vault")
+    assert [v.name for v in vaults] == ["backup-workloads-prod-eu-west-2-vault"]
+    [vault] = vaults
+    assert _provider_account(plan, vault.provider) == org["account_ids"]["workloads-prod"]
+    assert vault.options["protect"] is True
+
+
+def test_backup_vault_name_is_the_policy_target(plan: StackPlan) -> None:
+    [vault] = plan.find("aws:backup/vault:Vault")
+    assert vault.inputs["name"] == _backup_policy_vault_name()
+
+
+def test_backup_vault_lock_and_role(plan: StackPlan, org: dict[str, Any]) -> None:
+    platform = example_platform()
+    lock = plan.one("aws:backup/vaultLockConfiguration:VaultLockConfiguration").inputs
+    assert lock["minRetentionDays"] == platform.organisation.backup.retention_days
+    assert "changeableForDays" not in lock
+    policy = check_policy(plan.one("aws:backup/vaultPolicy:VaultPolicy").inputs["policy"])
+    prod = org["account_ids"]["workloads-prod"]
+    break_glass = f"arn:aws:iam::{prod}:role/{platform.organisation.break_glass_role_name}"
+    assert policy["DenyRecoveryPointDeletionExceptBreakGlass"]["Condition"] == {
+        "ArnNotEquals": {"aws:PrincipalArn": break_glass}}
+    [role] = [r for r in plan.find("aws:iam/role:Role") if r.inputs["name"] == "AWSBackupDefaultServiceRole"]
+    assert role.inputs["path"] == "/service-role/"
+    assert _provider_account(plan, role.provider) == org["account_ids"]["workloads-prod"]
+
+
+@pytest.mark.parametrize(
+    ("account_ou", "ou", "inside"),
+    [("Workloads/Prod", "Workloads/Prod", True), ("Workloads/Prod/Web", "Workloads/Prod", True),
+     ("Workloads/Production", "Workloads/Prod", False), ("Workloads", "Workloads/Prod", False),
+     ("Workloads/NonProd", "Workloads", True)],
+)
+def test_in_ou(account_ou: str, ou: str, inside: bool) -> None:
+    from lz.stacks.aws_logging import in_ou
+
+    assert in_ou(account_ou, ou) is inside
+
+
+def test_backup_accounts_follow_the_platform_definition() -> None:
+    from lz.stacks.aws_logging import backup_accounts
+
+    platform = example_platform()
+    assert backup_accounts(platform) == ["workloads-prod"]
+    wider = platform.model_copy(update={"organisation": platform.organisation.model_copy(update={
+        "backup": platform.organisation.backup.model_copy(update={"ou": "Workloads"})})})
+    assert backup_accounts(wider) == ["workloads-nonprod", "workloads-prod"]

@@ -42,6 +42,7 @@ ARCHIVE_ACCOUNT = "222222222222"
 AUDIT = "333333333333"
 TRAIL = "ebc-shared-euw2-ct-organisation"
 TRAIL_ARN = f"arn:aws:cloudtrail:eu-west-2:{MGMT}:trail/{TRAIL}"
+REPLICATION_ROLE = f"arn:aws:iam::{MGMT}:role/lz-cost-reports-replication"
 
 BUCKET = "aws:s3/bucket:Bucket"
 KEY = "aws:kms/key:Key"
@@ -63,6 +64,7 @@ def args_with(**changes: Any) -> LogArchiveArgs:
         "access_log_bucket": ACCESS_LOGS,
         "reader_account_ids": [AUDIT],
         "tags": TAGS,
+        "cost_reports_replication_role_arn": REPLICATION_ROLE,
     }
     return LogArchiveArgs(**{**base, **changes})
 
@@ -194,8 +196,20 @@ def test_bucket_policies_in_the_plan_are_the_pure_documents(plan: StackPlan) -> 
                               region="eu-west-2", trail_name=TRAIL, reader_account_ids=[AUDIT])
     )
     assert json.loads(policies[REPORTS].inputs["policy"]) == json.loads(
-        cost_reports_bucket_policy(bucket_arn=REPORTS_ARN, management_account_id=MGMT)
+        cost_reports_bucket_policy(bucket_arn=REPORTS_ARN, management_account_id=MGMT,
+                                   replication_role_arn=REPLICATION_ROLE)
     )
+
+
+def test_cost_reports_bucket_is_versioned_for_replication(plan: StackPlan) -> None:
+    versioning = by_bucket(plan, "aws:s3/bucketVersioning:BucketVersioning")[REPORTS]
+    assert versioning.inputs["versioningConfiguration"] == {"status": "Enabled"}
+
+
+def test_cost_reports_policy_without_a_replication_role_is_tls_only() -> None:
+    unreplicated = plan_archive(args_with(cost_reports_replication_role_arn=None))
+    statements = check_policy(by_bucket(unreplicated, POLICY)[REPORTS].inputs["policy"])
+    assert list(statements) == ["DenyInsecureTransport", "DenyOutdatedTls"]
 
 
 # -- pure documents ---------------------------------------------------------------------------------
@@ -256,17 +270,46 @@ def test_archive_policy_without_readers_has_no_reader_grant() -> None:
     assert "AllowLogReaders" not in statements
 
 
-def test_cost_reports_policy() -> None:
-    statements = check_policy(cost_reports_bucket_policy(bucket_arn=REPORTS_ARN, management_account_id=MGMT))
-    assert list(statements) == ["DenyInsecureTransport", "DenyOutdatedTls", "AllowDataExportsDelivery"]
-    grant = statements["AllowDataExportsDelivery"]
-    assert grant["Principal"] == {"Service": ["bcm-data-exports.amazonaws.com", "billingreports.amazonaws.com"]}
-    assert grant["Action"] == ["s3:PutObject", "s3:GetBucketPolicy"]
-    assert grant["Condition"] == {
-        "StringEquals": {"aws:SourceAccount": MGMT},
-        "ArnLike": {"aws:SourceArn": [f"arn:aws:cur:us-east-1:{MGMT}:definition/*",
-                                      f"arn:aws:bcm-data-exports:us-east-1:{MGMT}:export/*"]},
+def test_cost_reports_policy_allows_only_the_replication_role() -> None:
+    statements = check_policy(cost_reports_bucket_policy(bucket_arn=REPORTS_ARN, management_account_id=MGMT,
+                                                         replication_role_arn=REPLICATION_ROLE))
+    assert list(statements) == ["DenyInsecureTransport", "DenyOutdatedTls", "AllowCostReportsReplication",
+                                "AllowCostReportsReplicationVersioning"]
+    role_only = {"ArnEquals": {"aws:PrincipalArn": REPLICATION_ROLE}}
+    assert statements["AllowCostReportsReplication"] == {
+        "Sid": "AllowCostReportsReplication",
+        "Effect": "Allow",
+        # The account root narrowed to the role: S3 rejects a policy naming a role that does not exist yet.
+        "Principal": {"AWS": f"arn:aws:iam::{MGMT}:root"},
+        "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags",
+                   "s3:ObjectOwnerOverrideToBucketOwner"],
+        "Resource": f"{REPORTS_ARN}/*",
+        "Condition": role_only,
     }
+    assert statements["AllowCostReportsReplicationVersioning"] == {
+        "Sid": "AllowCostReportsReplicationVersioning",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{MGMT}:root"},
+        "Action": ["s3:GetBucketVersioning", "s3:PutBucketVersioning"],
+        "Resource": REPORTS_ARN,
+        "Condition": role_only,
+    }
+    # Data Exports no longer delivers here (it delivers to the management account's staging bucket).
+    assert not any("Service" in s["Principal"] for s in statements.values() if s["Effect"] == "Allow")
+
+
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [
+        ("lz-cost-reports-replication", "cost_reports_replication_role_arn must be an IAM role ARN, got "
+                                        "'lz-cost-reports-replication'"),
+        ("arn:aws:iam::999999999999:role/lz-cost-reports-replication",
+         "cost_reports_replication_role_arn must be a role of the management account 111111111111"),
+    ],
+)
+def test_replication_role_must_be_a_management_account_role(role: str, message: str) -> None:
+    problems = validate_log_archive_args(args_with(cost_reports_replication_role_arn=role))
+    assert [p for p in problems if message in p], problems
 
 
 def test_log_key_policy() -> None:
