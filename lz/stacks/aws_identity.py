@@ -23,11 +23,11 @@ from lz.manifest import ServiceManifest
 from lz.naming import physical_name
 from lz.platformdef import PlatformDefinition
 from lz.stacks.aws_common import PLATFORM_ENVIRONMENT, account_provider, platform_tags
-from lz.stacks.contracts import ORGANISATION_LAYER, reference
+from lz.stacks.contracts import ORGANISATION_LAYER, SERVICE_BOUNDARY_POLICY_NAME, reference
 from lz.tags import register_tag_transform
 
 #: Name of the boundary policy in each workload account.
-BOUNDARY_NAME = "lz-service-boundary"
+BOUNDARY_NAME = SERVICE_BOUNDARY_POLICY_NAME
 
 
 def workload_account_slugs(platform: PlatformDefinition) -> list[str]:

@@ -36,6 +36,14 @@ PLATFORM_SESSION = "lz-platform"
 #: ARN from the cost layer: both compute it with `cost_reports_replication_role_arn`.
 COST_REPORTS_REPLICATION_ROLE_NAME = "lz-cost-reports-replication"
 
+#: The permissions boundary the identity layer creates in every workload account (path `/lz/`). Every
+#: role a service stack creates must carry it. Services compute its ARN from their account id with
+#: `service_boundary_arn` (IAM policy ARNs are fixed by account, path and name), so a service stack
+#: does not need to plan the identity layer; tests/lz/stacks/test_estate_programs.py checks the
+#: identity layer exports exactly these ARNs.
+SERVICE_BOUNDARY_POLICY_NAME = "lz-service-boundary"
+SERVICE_BOUNDARY_POLICY_PATH = "/lz/"
+
 
 class OrganisationExport(TypedDict):
     """`platform-aws-organisation` → `organisation`."""
@@ -130,3 +138,8 @@ def access_role_arn(account_id: str, role_name: str) -> str:
 def cost_reports_replication_role_arn(management_account_id: str) -> str:
     """ARN of `COST_REPORTS_REPLICATION_ROLE_NAME` in the management account (path `/`)."""
     return access_role_arn(management_account_id, COST_REPORTS_REPLICATION_ROLE_NAME)
+
+
+def service_boundary_arn(account_id: str) -> str:
+    """ARN of the identity layer's service permissions boundary in `account_id`."""
+    return f"arn:aws:iam::{account_id}:policy{SERVICE_BOUNDARY_POLICY_PATH}{SERVICE_BOUNDARY_POLICY_NAME}"

@@ -17,7 +17,13 @@ from lz.manifest import ServiceManifest
 from lz.manifest.model import BucketComponent, DatabaseComponent, StaticSiteComponent
 from lz.naming import physical_name
 from lz.platformdef import PlatformDefinition
-from lz.stacks.contracts import IDENTITY_LAYER, LOGGING_LAYER, NETWORK_LAYER, ORGANISATION_LAYER, reference
+from lz.stacks.contracts import (
+    LOGGING_LAYER,
+    NETWORK_LAYER,
+    ORGANISATION_LAYER,
+    reference,
+    service_boundary_arn,
+)
 from lz.tags import TagContext, merge_tags, register_tag_transform
 
 
@@ -56,8 +62,7 @@ def platform_layers_read(manifest: ServiceManifest) -> tuple[str, ...]:
     """The platform layers a service's stacks reference (planned first)."""
     if manifest.cloud != "aws":
         return ()
-    networked = (IDENTITY_LAYER, NETWORK_LAYER) if needs_network(manifest) else ()
-    return (ORGANISATION_LAYER, LOGGING_LAYER, *networked)
+    return (ORGANISATION_LAYER, LOGGING_LAYER, *((NETWORK_LAYER,) if needs_network(manifest) else ()))
 
 
 def run_service(manifest: ServiceManifest, environment: str, platform: PlatformDefinition) -> None:
@@ -123,16 +128,8 @@ def _aws(
     opts = pulumi.ResourceOptions(provider=provider)
 
     spoke: pulumi.Output[Any] | None = None
-    boundary: pulumi.Output[Any] | None = None
     if needs_network(manifest):
-        # Roles a service creates (RDS monitoring) live under its path with the identity layer's boundary:
-        # the only roles its apply role is allowed to create.
-        boundary = reference(IDENTITY_LAYER).require_output("identity").apply(
-            lambda i: _contract_value(i, ("permissions_boundary_arns", account), IDENTITY_LAYER)
-        )
-        network = pulumi.StackReference(
-            f"{pulumi.get_organization()}/{pulumi.get_project()}/{NETWORK_LAYER}",
-        )
+        network = reference(NETWORK_LAYER)
         spoke = network.require_output("network").apply(lambda n: _spoke_of(n, key_name))
 
     outputs: dict[str, Any] = {}
@@ -190,7 +187,9 @@ def _aws(
                     tags=ctags,
                     lock=production,
                     role_path=service_role_path(manifest.service),
-                    permissions_boundary_arn=boundary,
+                    # The identity layer's boundary in this account: the only kind of role the service's
+                    # apply role may create (its ARN is fixed by account, path and name).
+                    permissions_boundary_arn=account_id.apply(service_boundary_arn),
                 ),
                 opts=opts,
             )

@@ -82,8 +82,7 @@ def test_database_reads_its_spoke_from_the_network_plan(plan) -> None:
     assert sg.inputs["ingress"][0]["cidrBlocks"] == [spoke["cidr_block"]]
     assert prod.metadata["stack_references"] == [
         f"organization/council-lz/{layer}"
-        for layer in ("platform-aws-identity", "platform-aws-logging", "platform-aws-network",
-                      "platform-aws-organisation")
+        for layer in ("platform-aws-logging", "platform-aws-network", "platform-aws-organisation")
     ]
 
 
@@ -120,7 +119,17 @@ def test_database_roles_stay_inside_the_identity_boundary(plan) -> None:
     prod = plan.stack("housing-repairs-prod")
     role = prod.one("aws:iam/role:Role")
     assert role.inputs["path"] == "/lz/housing-repairs/"
+    # The service computes the boundary's ARN; it must be exactly what the identity layer creates.
     assert role.inputs["permissionsBoundary"] == identity["permissions_boundary_arns"]["workloads-prod"]
+
+
+def test_the_service_boundary_name_and_path_are_the_identity_layer_s() -> None:
+    from lz.stacks.aws_identity import BOUNDARY_NAME
+    from lz.stacks.contracts import SERVICE_BOUNDARY_POLICY_NAME, SERVICE_BOUNDARY_POLICY_PATH, service_boundary_arn
+    from modules.aws.identity_docs import BOUNDARY_PATH, boundary_arn
+
+    assert (BOUNDARY_NAME, BOUNDARY_PATH) == (SERVICE_BOUNDARY_POLICY_NAME, SERVICE_BOUNDARY_POLICY_PATH)
+    assert service_boundary_arn("123456789012") == boundary_arn("123456789012", BOUNDARY_NAME)
 
 
 def test_production_is_protected_and_dev_is_not(plan) -> None:
