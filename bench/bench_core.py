@@ -4,6 +4,7 @@
 
     .venv/bin/python bench/bench_core.py            # full run (10,000 resources)
     .venv/bin/python bench/bench_core.py --resources 1000 --no-write   # a quick look
+    .venv/bin/python bench/bench_core.py --only verdict --repeat 7      # one measure, printed only
 
 1. Planner overhead: the same generated program with N resources, run (a) under Pulumi's bare mock
    runtime (`MockMonitor` + echo mocks, the `pulumi.runtime.test` way) and (b) under `lz`'s
@@ -29,6 +30,7 @@ import textwrap
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTION = "## Core toolkit (`bench/bench_core.py`)"
@@ -115,7 +117,7 @@ def _wall(cmd: list[str]) -> tuple[float, int]:
     return time.perf_counter() - t, proc.returncode
 
 
-def bench_verdict(manifest: str, repeat: int) -> dict[str, float]:
+def bench_verdict(manifest: str, repeat: int) -> dict[str, Any]:
     lz = str(BIN / "lz")
     validate, plan, codes = [], [], set()
     for _ in range(repeat):
@@ -127,7 +129,9 @@ def bench_verdict(manifest: str, repeat: int) -> dict[str, float]:
     if codes != {0}:
         raise SystemExit(f"lz exited with {sorted(codes)} on {manifest}")
     v, p = statistics.median(validate), statistics.median(plan)
-    return {"validate_s": v, "plan_s": p, "total_s": v + p}
+    # Each run's own sum too: with other work on the machine the medians of the parts can mislead.
+    totals = sorted(a + b for a, b in zip(validate, plan, strict=True))
+    return {"validate_s": v, "plan_s": p, "total_s": v + p, "totals": totals}
 
 
 def bench_help(repeat: int) -> dict[str, float]:
@@ -138,7 +142,7 @@ def bench_help(repeat: int) -> dict[str, float]:
     return {"help_s": h, "python_s": b, "ratio": h / b}
 
 
-def report(n: int, planner: dict[str, float], verdict: dict[str, float], helps: dict[str, float]) -> str:
+def report(n: int, planner: dict[str, float], verdict: dict[str, Any], helps: dict[str, float]) -> str:
     def mark(ok: bool) -> str:
         return "met" if ok else "**missed**"
 
@@ -175,8 +179,23 @@ def main() -> int:
     ap.add_argument("--resources", type=int, default=10_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-write", action="store_true", help="print the report instead of writing it")
+    ap.add_argument("--only", choices=("planner", "verdict", "help"),
+                    help="run one measure and print its numbers (never writes the report)")
     args = ap.parse_args()
     gc.collect()
+    if args.only:
+        part: dict[str, Any]
+        if args.only == "planner":
+            part = bench_planner(args.resources, args.repeat)
+        elif args.only == "verdict":
+            part = bench_verdict("stacks/housing-repairs.yaml", args.repeat)
+        else:
+            part = bench_help(max(args.repeat, 5))
+        print(f"{args.only} ({args.repeat} runs, {os.cpu_count()} cores, medians):")
+        for key, value in part.items():
+            shown = ", ".join(f"{v:.2f}" for v in value) if isinstance(value, list) else f"{value:.3f}"
+            print(f"  {key}: {shown}")
+        return 0
     planner = bench_planner(args.resources, args.repeat)
     verdict = bench_verdict("stacks/housing-repairs.yaml", args.repeat)
     helps = bench_help(max(args.repeat, 5))

@@ -185,9 +185,12 @@ def plan(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
 ) -> None:
     """Run the real Pulumi programs offline and show what `pulumi up` would create."""
+    from lz.plan.lazy_sdk import install_unless_disabled
     from lz.plan.render import _atomic_write, plan_json, render_console, render_html
     from lz.plan.runner import ProgramError
     from lz.problems import InputError
+
+    install_unless_disabled()  # this process only runs programs offline: import SDK packages lazily (ADR 0006)
 
     if all_stacks == (target is not None):
         _err("error: give one target (stack, manifest or program directory) or --all")
