@@ -441,6 +441,42 @@ def stacks(
 
 
 @app.command()
+def bootstrap(
+    region: Annotated[str, typer.Option("--region", help="Region of the state bucket and key.")] = "eu-west-2",
+    prefix: Annotated[
+        str | None, typer.Option("--prefix", help="Name prefix; default: council.prefix of platform/aws.yaml.")
+    ] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help="AWS profile of the management account.")] = None,
+    root: RootOption = None,
+) -> None:
+    """Create (or repair) the Pulumi state bucket and secrets key in the management account."""
+    from lz.problems import InputError
+
+    try:
+        import boto3
+
+        from lz.bootstrap import bootstrap_state
+        from lz.regions import UK_REGIONS
+
+        if region not in UK_REGIONS["aws"]:
+            raise InputError(f"--region {region!r}: state stays in the UK ({', '.join(UK_REGIONS['aws'])})")
+        if prefix is None:
+            from lz.stacks import load_platform
+
+            prefix = load_platform(root or find_root()).council.prefix
+        session = boto3.session.Session(profile_name=profile, region_name=region)
+        backend = bootstrap_state(session, prefix=prefix, region=region)
+    except InputError as exc:
+        _fail_input(exc)
+    except Exception as exc:  # no credentials, unknown profile: a message, not a traceback
+        _fail_input(f"bootstrap failed: {exc}")
+    for change in backend.changes or ["nothing to change: the state backend is already as it should be"]:
+        typer.echo(change)
+    typer.echo(f"pulumi login '{backend.login_url}'")
+    typer.echo(f"pulumi stack init <stack> --secrets-provider '{backend.secrets_provider}'")
+
+
+@app.command()
 def schema(
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
 ) -> None:
