@@ -107,7 +107,16 @@ def _char_allowed(ch: str, *, in_key: bool) -> bool:
     return ch in _PUNCTUATION or unicodedata.category(ch)[0] in "LNZ"
 
 
+# The ASCII characters `_char_allowed` accepts (in ASCII, categories L, N and Z are exactly the letters,
+# the digits and the space): a text made only of them has no bad character, without a Unicode look-up
+# per character. Anything else takes the character-by-character path.
+_ASCII_VALUE_CHARS: Final = re.compile(r"[A-Za-z0-9 _.:/=+@-]*")
+_ASCII_KEY_CHARS: Final = re.compile(r"[A-Za-z0-9 _.:=+@-]*")
+
+
 def _bad_chars(text: str, *, in_key: bool) -> str:
+    if (_ASCII_KEY_CHARS if in_key else _ASCII_VALUE_CHARS).fullmatch(text) is not None:
+        return ""
     bad = sorted({ch for ch in text if not _char_allowed(ch, in_key=in_key)})
     return " ".join(repr(ch) for ch in bad)
 
@@ -115,6 +124,14 @@ def _bad_chars(text: str, *, in_key: bool) -> str:
 def check_tag_value(key: str, value: str) -> str | None:
     """The first problem with one tag (key and value), or None when it is valid on both clouds and
     meets the contract's vocabularies."""
+    # The answer depends on the two strings only, and the same few tags recur on every resource of a
+    # graph: remember recent answers (plain `str`s only, so that nothing else is hashed or kept).
+    if type(key) is str and type(value) is str:
+        return _check_tag_value_cached(key, value)
+    return _check_tag_value(key, value)
+
+
+def _check_tag_value(key: str, value: str) -> str | None:
     if not key:
         return "Tag key is empty"
     if len(key) > MAX_KEY_LENGTH:
@@ -146,6 +163,9 @@ def check_tag_value(key: str, value: str) -> str | None:
             "(letters, digits and single hyphens, e.g. 'prod')"
         )
     return None
+
+
+_check_tag_value_cached: Final = functools.lru_cache(maxsize=4096)(_check_tag_value)
 
 
 def missing_tags_message(missing: list[str] | tuple[str, ...]) -> str:
@@ -195,10 +215,17 @@ def taggable_types() -> Mapping[str, frozenset[str]]:
     return {package: frozenset(tokens) for package, tokens in data.items() if not package.startswith("_")}
 
 
+@functools.cache
+def _taggable_tokens() -> frozenset[str]:
+    """Every token of `taggable_types()` listed under its own package (the part before the first
+    ':'), in one set: `is_taggable` is then a single look-up."""
+    by_package = taggable_types().items()
+    return frozenset(token for package, tokens in by_package for token in tokens if token.split(":", 1)[0] == package)
+
+
 def is_taggable(type_token: str) -> bool:
     """True when resources of this type take a `tags` map of strings (per the provider SDK)."""
-    package = type_token.split(":", 1)[0]
-    return type_token in taggable_types().get(package, frozenset())
+    return type_token in _taggable_tokens()
 
 
 def apply_mandatory_tags(

@@ -239,3 +239,55 @@ def refers_to(
 
 def resources_of(resources: Sequence[PolicyResource], types: Sequence[str]) -> list[PolicyResource]:
     return [r for r in resources if r.resource_type in types]
+
+
+class Referrers:
+    """Which of `sources` refer to a target, as `refers_to(source, prop, target, target_props)` says,
+    for many targets: `Referrers(sources, prop, target_props).of(target)` is
+    `[s for s in sources if refers_to(s, prop, target, target_props)]` (same resources, same order),
+    without scanning every source for every target.
+
+    Sources are read once, when the first target is asked about: the URNs of their property
+    dependencies on `prop`, and their known literal value of `prop`. A target is then looked up by
+    its URN and by each of its known `target_props` values. Only exact `str` values go into the
+    index; anything else a target or source may hold is compared with `==`, source by source, as
+    `refers_to` compares it. Build one per policy invocation: nothing is kept across graphs.
+    """
+
+    __slots__ = ("_by_urn", "_by_value", "_odd", "_prop", "_sources", "_target_props")
+
+    def __init__(self, sources: Sequence[PolicyResource], prop: str, target_props: Sequence[str] = ("id",)) -> None:
+        self._sources = list(sources)
+        self._prop = prop
+        self._target_props = tuple(target_props)
+        self._by_urn: dict[str, list[int]] | None = None
+        self._by_value: dict[str, list[int]] = {}
+        self._odd: list[tuple[int, str]] = []  # literal values of a subclass of str
+
+    def _build(self) -> dict[str, list[int]]:
+        by_urn: dict[str, list[int]] = {}
+        for index, source in enumerate(self._sources):
+            for dependency in (source.property_dependencies or {}).get(self._prop) or []:
+                by_urn.setdefault(dependency.urn, []).append(index)
+            value = known(source.props, self._prop)
+            if not isinstance(value, str) or not value:
+                continue
+            if type(value) is str:
+                self._by_value.setdefault(value, []).append(index)
+            else:
+                self._odd.append((index, value))
+        self._by_urn = by_urn
+        return by_urn
+
+    def of(self, target: PolicyResource) -> list[PolicyResource]:
+        """The sources whose `prop` names `target`, in the order of `sources`."""
+        by_urn = self._by_urn if self._by_urn is not None else self._build()
+        found = set(by_urn.get(target.urn, ()))
+        for prop in self._target_props:
+            wanted = known(target.props, prop)
+            if type(wanted) is str:
+                found.update(self._by_value.get(wanted, ()))
+            elif wanted is not None:  # (no str equals None) compared as refers_to does, the source's value left
+                found.update(i for value, indices in self._by_value.items() if value == wanted for i in indices)
+            found.update(index for index, value in self._odd if value == wanted)
+        return [self._sources[index] for index in sorted(found)]

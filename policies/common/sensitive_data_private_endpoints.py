@@ -22,7 +22,7 @@ is reachable from public networks: add a private endpoint for it, or disable its
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
@@ -32,6 +32,7 @@ from policies.lib import Frameworks, is_sensitive, stack_policy
 
 PRIVATE_ENDPOINT: Final = "azure-native:network:PrivateEndpoint"
 _CONNECTIONS: Final = ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections")
+_SERVICE_IDS: Final = tuple(f"{c}.[].privateLinkServiceId" for c in _CONNECTIONS)
 
 
 def _sensitive(resource: PolicyResource) -> bool:
@@ -41,16 +42,15 @@ def _sensitive(resource: PolicyResource) -> bool:
         return False
 
 
-def _has_private_endpoint(store: PolicyResource, endpoints: list[PolicyResource]) -> bool:
-    for endpoint in endpoints:
-        ids = known_strings(endpoint.props, *(f"{c}.[].privateLinkServiceId" for c in _CONNECTIONS))
-        if refers_to(endpoint, _CONNECTIONS, store, ids):
-            return True
-    return False
+def _has_private_endpoint(store: PolicyResource, endpoints: list[tuple[PolicyResource, list[Any]]]) -> bool:
+    return any(refers_to(endpoint, _CONNECTIONS, store, ids) for endpoint, ids in endpoints)
 
 
 def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    endpoints = [r for r in args.resources if r.resource_type == PRIVATE_ENDPOINT]
+    # each endpoint's private link service ids, read once for all stores
+    endpoints = [
+        (r, known_strings(r.props, *_SERVICE_IDS)) for r in args.resources if r.resource_type == PRIVATE_ENDPOINT
+    ]
     for store in args.resources:
         kind = DATA_STORES.get(store.resource_type)
         if kind is None or not _sensitive(store):

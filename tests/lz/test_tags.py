@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+import unicodedata
 from typing import Any
 
 import pulumi
@@ -17,6 +19,8 @@ from lz.tags import (
     MANDATORY_TAG_KEYS,
     InvalidTags,
     TagContext,
+    _bad_chars,
+    _check_tag_value,
     apply_mandatory_tags,
     check_tag_value,
     check_tags,
@@ -24,6 +28,7 @@ from lz.tags import (
     merge_tags,
     register_tag_transform,
     tag_transform,
+    taggable_types,
 )
 
 BUCKET = "aws:s3/bucket:Bucket"
@@ -139,6 +144,42 @@ def test_tag_context_is_frozen_and_keyword_only() -> None:
 )
 def test_check_tag_value(key: str, value: str, problem: str | None) -> None:
     assert check_tag_value(key, value) == problem
+
+
+def _reference_bad_chars(text: str, *, in_key: bool) -> str:
+    """`_bad_chars` as it was: every character through `unicodedata`."""
+    bad = sorted({ch for ch in text if not ((not in_key or ch != "/") and (ch in "_.:/=+-@" or
+                                                                             unicodedata.category(ch)[0] in "LNZ"))})
+    return " ".join(repr(ch) for ch in bad)
+
+
+# mostly the ASCII of real tags (so the fast path is taken), with any other character now and then
+TAG_TEXT = st.text(
+    st.one_of(st.sampled_from(string.printable), st.characters(), st.sampled_from("\u00a0\u2028\u00e2\u0663\u212a")),
+    max_size=12,
+)
+
+
+@given(TAG_TEXT, st.booleans())
+def test_bad_chars_is_the_character_by_character_check(text: str, in_key: bool) -> None:
+    assert _bad_chars(text, in_key=in_key) == _reference_bad_chars(text, in_key=in_key)
+
+
+@given(st.one_of(st.sampled_from(MANDATORY_TAG_KEYS), TAG_TEXT), st.one_of(TAG_TEXT, st.sampled_from(
+    ["OFFICIAL", "OFFICIAL-SENSITIVE", "pulumi", "prod", "Prod", "aws:x", "v" * 257, ""])))
+def test_remembered_answers_are_the_computed_ones(key: str, value: str) -> None:
+    expected = _check_tag_value(key, value)
+    assert check_tag_value(key, value) == expected
+    assert check_tag_value(key, value) == expected  # the second time from the cache
+
+
+def test_is_taggable_is_the_per_package_lookup() -> None:
+    by_package = taggable_types()
+    tokens = {token for tokens in by_package.values() for token in tokens}
+    probes = tokens | {t.upper() for t in tokens} | {f"{t}x" for t in list(tokens)[:500]} | {"", ":", "aws", "x:y:z"}
+    for token in probes:
+        expected = token in by_package.get(token.split(":", 1)[0], frozenset())
+        assert is_taggable(token) is expected, token
 
 
 def test_check_tags_missing_case_duplicates_and_count() -> None:

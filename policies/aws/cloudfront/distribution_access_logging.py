@@ -19,7 +19,7 @@ from typing import Final
 
 from pulumi_policy import ReportViolation, StackValidationArgs
 
-from policies.aws import read, refers_to, resources_of
+from policies.aws import Referrers, read, resources_of
 from policies.aws.cloudfront import DISTRIBUTION
 from policies.lib import Frameworks, stack_policy
 
@@ -27,11 +27,11 @@ DELIVERY_SOURCE: Final = "aws:cloudwatch/logDeliverySource:LogDeliverySource"
 
 
 def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    sources = resources_of(args.resources, (DELIVERY_SOURCE,))
+    sources = Referrers(resources_of(args.resources, (DELIVERY_SOURCE,)), "resourceArn", ("arn",))
     for distribution in resources_of(args.resources, (DISTRIBUTION,)):
         if read(distribution.props, "loggingConfig.bucket"):  # a bucket name, or UNKNOWN during a preview
             continue
-        if any(refers_to(s, "resourceArn", distribution, ("arn",)) for s in sources):
+        if sources.of(distribution):
             continue
         report(
             f"CloudFront distribution '{distribution.name}' writes no access logs: set loggingConfig.bucket "

@@ -22,7 +22,7 @@ from typing import Final
 from pulumi_policy import ReportViolation, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
-from policies.aws import refers_to, resources_of
+from policies.aws import Referrers, resources_of
 from policies.aws.ec2.vpc_flow_logs_enabled import VPC_TYPES
 from policies.lib import Frameworks, as_list, get, stack_policy
 
@@ -30,9 +30,9 @@ DEFAULT_SG_TYPE: Final = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 
 
 def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    groups = resources_of(args.resources, (DEFAULT_SG_TYPE,))
+    groups = Referrers(resources_of(args.resources, (DEFAULT_SG_TYPE,)), "vpcId")
     for vpc in resources_of(args.resources, VPC_TYPES):
-        mine = [g for g in groups if refers_to(g, "vpcId", vpc)]
+        mine = groups.of(vpc)
         if not mine:
             report(
                 f"VPC '{vpc.name}' leaves its default security group unmanaged, with AWS's allow-all rules: "

@@ -19,7 +19,7 @@ from typing import Final
 
 from pulumi_policy import ReportViolation, StackValidationArgs
 
-from policies.aws import known, refers_to, resources_of
+from policies.aws import Referrers, known, resources_of
 from policies.lib import Frameworks, stack_policy
 
 VPC_TYPES: Final = ("aws:ec2/vpc:Vpc", "aws:ec2/defaultVpc:DefaultVpc")
@@ -27,9 +27,9 @@ FLOW_LOG_TYPE: Final = "aws:ec2/flowLog:FlowLog"
 
 
 def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    flow_logs = resources_of(args.resources, (FLOW_LOG_TYPE,))
+    flow_logs = Referrers(resources_of(args.resources, (FLOW_LOG_TYPE,)), "vpcId")
     for vpc in resources_of(args.resources, VPC_TYPES):
-        mine = [f for f in flow_logs if refers_to(f, "vpcId", vpc)]
+        mine = flow_logs.of(vpc)
         if not mine:
             report(f"VPC '{vpc.name}' has no flow log: no aws.ec2.FlowLog has it as vpcId", vpc.urn)
             continue

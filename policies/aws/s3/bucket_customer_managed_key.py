@@ -23,7 +23,15 @@ from collections.abc import Mapping
 from pulumi_policy import ReportViolation, StackValidationArgs
 
 from policies.aws import CUSTOMER_MANAGED, key_kind
-from policies.aws.s3 import BUCKET_TYPES, ENCRYPTION_TYPES, UNKNOWN, buckets, default_encryption_rules, read
+from policies.aws.s3 import (
+    BUCKET_TYPES,
+    ENCRYPTION_TYPES,
+    UNKNOWN,
+    Satellites,
+    buckets,
+    default_encryption_rules,
+    read,
+)
 from policies.lib import Frameworks, is_sensitive, stack_policy
 
 _KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
@@ -40,10 +48,11 @@ def _describe(rule: object) -> str:
 
 
 def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
+    satellites = Satellites(args.resources)
     for bucket in buckets(args.resources):
         if not is_sensitive(bucket.props):
             continue
-        rules = default_encryption_rules(bucket, args.resources)
+        rules = default_encryption_rules(bucket, satellites)
         if UNKNOWN in rules:
             continue
         compliant = [

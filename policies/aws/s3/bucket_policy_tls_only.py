@@ -23,7 +23,7 @@ from typing import Any
 from pulumi_policy import ReportViolation, StackValidationArgs
 
 from policies.aws import effect, is_public_principal, policy_document, statements, strings
-from policies.aws.s3 import BUCKET_TYPES, POLICY_TYPES, UNKNOWN, buckets, policy_values
+from policies.aws.s3 import BUCKET_TYPES, POLICY_TYPES, UNKNOWN, Satellites, buckets, policy_values
 from policies.lib import Frameworks, plain, stack_policy
 
 
@@ -52,8 +52,9 @@ def denies_insecure_transport(statement: Mapping[str, Any]) -> bool:
 
 
 def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
+    satellites = Satellites(args.resources)
     for bucket in buckets(args.resources):
-        values = policy_values(bucket, args.resources)
+        values = policy_values(bucket, satellites)
         if UNKNOWN in values:
             continue
         if not values:

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, StackValidationArgs
 
-from policies.aws.s3 import BUCKET_TYPES, PUBLIC_ACCESS_BLOCK_TYPES, buckets, configurations
+from policies.aws.s3 import BUCKET_TYPES, PUBLIC_ACCESS_BLOCK_TYPES, Satellites, buckets
 from policies.lib import Frameworks, stack_policy
 
 
 def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
+    satellites = Satellites(args.resources)
     for bucket in buckets(args.resources):
-        if not configurations(bucket, args.resources, PUBLIC_ACCESS_BLOCK_TYPES):
+        if not satellites.of(bucket, PUBLIC_ACCESS_BLOCK_TYPES):
             report(
                 f"S3 bucket '{bucket.name}' has no public access block: no BucketPublicAccessBlock refers to it",
                 bucket.urn,

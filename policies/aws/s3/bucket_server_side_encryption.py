@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, StackValidationArgs
 
-from policies.aws.s3 import BUCKET_TYPES, ENCRYPTION_TYPES, buckets, default_encryption_rules
+from policies.aws.s3 import BUCKET_TYPES, ENCRYPTION_TYPES, Satellites, buckets, default_encryption_rules
 from policies.lib import Frameworks, stack_policy
 
 
 def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
+    satellites = Satellites(args.resources)
     for bucket in buckets(args.resources):
-        if not default_encryption_rules(bucket, args.resources):
+        if not default_encryption_rules(bucket, satellites):
             report(
                 f"S3 bucket '{bucket.name}' has no default encryption: "
                 "no BucketServerSideEncryptionConfiguration refers to it",

@@ -18,19 +18,17 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, StackValidationArgs
 
-from policies.aws.s3 import BUCKET_TYPES, UNKNOWN, VERSIONING_TYPES, buckets, configurations, read
+from policies.aws.s3 import BUCKET_TYPES, UNKNOWN, VERSIONING_TYPES, Satellites, buckets, read
 from policies.lib import Frameworks, is_production, stack_policy
 
 
 def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
+    satellites = Satellites(args.resources)
     for bucket in buckets(args.resources):
         if not is_production(bucket.props):
             continue
         inline = read(bucket.props, "versioning.enabled")
-        statuses = [
-            read(v.props, "versioningConfiguration.status")
-            for v in configurations(bucket, args.resources, VERSIONING_TYPES)
-        ]
+        statuses = [read(v.props, "versioningConfiguration.status") for v in satellites.of(bucket, VERSIONING_TYPES)]
         if inline is True or inline is UNKNOWN or "Enabled" in statuses or UNKNOWN in statuses:
             continue
         if not statuses:

@@ -32,12 +32,15 @@ DIAGNOSTIC_SETTING: Final = "azure-native:monitor:DiagnosticSetting"
 
 
 def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    settings = [r for r in args.resources if r.resource_type == DIAGNOSTIC_SETTING]
+    # each setting's resourceUri values, read once for all stores
+    settings = [
+        (r, known_strings(r.props, "resourceUri")) for r in args.resources if r.resource_type == DIAGNOSTIC_SETTING
+    ]
     for store in args.resources:
         kind = DATA_STORES.get(store.resource_type)
         if kind is None:
             continue
-        if any(refers_to(s, ("resourceUri",), store, known_strings(s.props, "resourceUri")) for s in settings):
+        if any(refers_to(s, ("resourceUri",), store, uris) for s, uris in settings):
             continue
         report(
             f"{kind.label} '{physical_name(store)}' has no diagnostic setting: add a monitor.DiagnosticSetting "
