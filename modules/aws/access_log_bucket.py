@@ -1,6 +1,7 @@
 """`AccessLogBucket`: the bucket in one account that receives S3 server access logs (and, where a
 CloudFront distribution uses standard logging, its access logs), plus `hardened_bucket`, the
-building block the log archive buckets share.
+building block the log archive buckets share, and the pieces it shares with `modules.aws.bucket`
+(`private_bucket_configuration`, `bucket_policy_after` and the lifecycle rules).
 
 S3 server access logs can only be delivered to a bucket in the same account and region as the
 source bucket, so the logging layer creates one of these per account. Two S3 rules shape it:
@@ -46,15 +47,16 @@ TYPE_TOKEN: Final = "lz:aws:AccessLogBucket"
 
 #: The service principal delivering S3 server access logs.
 S3_LOGGING_SERVICE: Final = "logging.s3.amazonaws.com"
-#: Incomplete multipart uploads are billed but invisible: cleaned up after this long.
+#: Incomplete multipart uploads are invisible but billed: always clean them up after this long.
 ABORT_INCOMPLETE_UPLOADS_DAYS: Final = 7
 #: Overwritten or deleted log objects stay recoverable this long.
 NONCURRENT_VERSION_DAYS: Final = 30
 
 ACCOUNT_ID_RE: Final = re.compile(r"\d{12}")
 
-ObjectOwnership = Literal["BucketOwnerEnforced", "BucketOwnerPreferred"]
 ObjectLockMode = Literal["GOVERNANCE", "COMPLIANCE"]
+ObjectOwnership = Literal["BucketOwnerEnforced", "BucketOwnerPreferred"]
+SseAlgorithm = Literal["aws:kms", "AES256"]
 
 
 def policy_document(statements: Sequence[Mapping[str, Any]]) -> str:
@@ -94,6 +96,147 @@ def account_id_problems(field_name: str, value: object) -> list[str]:
     if isinstance(value, str) and ACCOUNT_ID_RE.fullmatch(value) is None:
         return [f"{field_name} must be a 12-digit AWS account id, got {value!r}"]
     return []
+
+
+def abort_incomplete_uploads_rule() -> aws.s3.BucketLifecycleConfigurationRuleArgs:
+    """Clean up incomplete multipart uploads (invisible but billed) after a week."""
+    s3 = aws.s3
+    return s3.BucketLifecycleConfigurationRuleArgs(
+        id="abort-incomplete-multipart-uploads",
+        status="Enabled",
+        filter=s3.BucketLifecycleConfigurationRuleFilterArgs(),
+        abort_incomplete_multipart_upload=s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+            days_after_initiation=ABORT_INCOMPLETE_UPLOADS_DAYS
+        ),
+    )
+
+
+def noncurrent_versions_rule(noncurrent_days: int) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
+    """Expire overwritten and deleted versions after `noncurrent_days`, and the delete markers they leave."""
+    s3 = aws.s3
+    return s3.BucketLifecycleConfigurationRuleArgs(
+        id="expire-noncurrent-versions",
+        status="Enabled",
+        filter=s3.BucketLifecycleConfigurationRuleFilterArgs(),
+        noncurrent_version_expiration=s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+            noncurrent_days=noncurrent_days
+        ),
+        # Once all of an object's old versions have expired only its delete marker is left.
+        expiration=s3.BucketLifecycleConfigurationRuleExpirationArgs(expired_object_delete_marker=True),
+    )
+
+
+def transition_rule(
+    transitions: Sequence[tuple[int, str]],
+) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
+    """The `archive` rule: move every object to each (days, storage class) in turn."""
+    s3 = aws.s3
+    return s3.BucketLifecycleConfigurationRuleArgs(
+        id="archive",
+        status="Enabled",
+        filter=s3.BucketLifecycleConfigurationRuleFilterArgs(),
+        transitions=[
+            s3.BucketLifecycleConfigurationRuleTransitionArgs(days=days, storage_class=storage_class)
+            for days, storage_class in transitions
+        ],
+    )
+
+
+def expire_rule(days: int) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
+    """The `expire` rule: delete every object `days` after it was written."""
+    s3 = aws.s3
+    return s3.BucketLifecycleConfigurationRuleArgs(
+        id="expire",
+        status="Enabled",
+        filter=s3.BucketLifecycleConfigurationRuleFilterArgs(),
+        expiration=s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days),
+    )
+
+
+def private_bucket_configuration(
+    name: str,
+    *,
+    parent: pulumi.Resource,
+    bucket: aws.s3.Bucket,
+    bucket_name: str,
+    versioning: aws.s3.BucketVersioning,
+    sse_algorithm: SseAlgorithm,
+    kms_key_arn: pulumi.Input[str] | None,
+    object_ownership: ObjectOwnership,
+    rules: Sequence[aws.s3.BucketLifecycleConfigurationRuleArgs],
+    access_log_bucket: pulumi.Input[str] | None,
+) -> aws.s3.BucketPublicAccessBlock:
+    """The children that make `bucket` private: encryption, public access block, ownership,
+    lifecycle (after `versioning`) and, with `access_log_bucket`, server access logging.
+
+    Children are named `<name>-<suffix>` and parented to `parent`. Returns the public access block,
+    which a bucket policy must wait for (`bucket_policy_after`).
+    """
+    child = pulumi.ResourceOptions(parent=parent)
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        f"{name}-encryption",
+        bucket=bucket.id,
+        rules=[
+            aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                    sse_algorithm=sse_algorithm,
+                    kms_master_key_id=kms_key_arn,
+                ),
+                # Bucket keys only apply to SSE-KMS; S3 reports false for SSE-S3 whatever is sent.
+                bucket_key_enabled=sse_algorithm == "aws:kms",
+            )
+        ],
+        opts=child,
+    )
+    public_access_block = aws.s3.BucketPublicAccessBlock(
+        f"{name}-public-access-block",
+        bucket=bucket.id,
+        block_public_acls=True,
+        block_public_policy=True,
+        ignore_public_acls=True,
+        restrict_public_buckets=True,
+        opts=child,
+    )
+    aws.s3.BucketOwnershipControls(
+        f"{name}-ownership",
+        bucket=bucket.id,
+        rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership=object_ownership),
+        opts=child,
+    )
+    aws.s3.BucketLifecycleConfiguration(
+        f"{name}-lifecycle",
+        bucket=bucket.id,
+        rules=list(rules),
+        # Noncurrent-version rules act on the versioning state: apply them after it.
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[versioning]),
+    )
+    if access_log_bucket is not None:
+        aws.s3.BucketLogging(
+            f"{name}-logging",
+            bucket=bucket.id,
+            target_bucket=access_log_bucket,
+            target_prefix=f"s3/{bucket_name}/",
+            opts=child,
+        )
+    return public_access_block
+
+
+def bucket_policy_after(
+    name: str,
+    *,
+    parent: pulumi.Resource,
+    bucket: aws.s3.Bucket,
+    policy: pulumi.Input[str],
+    public_access_block: aws.s3.BucketPublicAccessBlock,
+) -> aws.s3.BucketPolicy:
+    """`<name>-policy`: the bucket's policy, written once its public access block is in place."""
+    return aws.s3.BucketPolicy(
+        f"{name}-policy",
+        bucket=bucket.id,
+        policy=policy,
+        # S3 rejects policy writes racing the public access block update on a new bucket.
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[public_access_block]),
+    )
 
 
 def hardened_bucket(
@@ -179,56 +322,20 @@ def hardened_bucket_parts(
             # Object Lock needs versioning to be on first.
             opts=pulumi.ResourceOptions(parent=parent, depends_on=[versioning]),
         )
-    aws.s3.BucketServerSideEncryptionConfiguration(
-        f"{name}-encryption",
-        bucket=bucket.id,
-        rules=[
-            aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                    sse_algorithm="aws:kms" if kms_key_arn is not None else "AES256",
-                    kms_master_key_id=kms_key_arn,
-                ),
-                bucket_key_enabled=kms_key_arn is not None,
-            )
-        ],
-        opts=child,
+    public_access_block = private_bucket_configuration(
+        name,
+        parent=parent,
+        bucket=bucket,
+        bucket_name=bucket_name,
+        versioning=versioning,
+        sse_algorithm="aws:kms" if kms_key_arn is not None else "AES256",
+        kms_key_arn=kms_key_arn,
+        object_ownership=object_ownership,
+        rules=lifecycle_rules,
+        access_log_bucket=access_log_bucket,
     )
-    public_access_block = aws.s3.BucketPublicAccessBlock(
-        f"{name}-public-access-block",
-        bucket=bucket.id,
-        block_public_acls=True,
-        block_public_policy=True,
-        ignore_public_acls=True,
-        restrict_public_buckets=True,
-        opts=child,
-    )
-    aws.s3.BucketOwnershipControls(
-        f"{name}-ownership",
-        bucket=bucket.id,
-        rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership=object_ownership),
-        opts=child,
-    )
-    aws.s3.BucketLifecycleConfiguration(
-        f"{name}-lifecycle",
-        bucket=bucket.id,
-        rules=list(lifecycle_rules),
-        # Noncurrent-version rules act on the versioning state: apply them after it.
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[versioning]),
-    )
-    if access_log_bucket is not None:
-        aws.s3.BucketLogging(
-            f"{name}-logging",
-            bucket=bucket.id,
-            target_bucket=access_log_bucket,
-            target_prefix=f"s3/{bucket_name}/",
-            opts=child,
-        )
-    bucket_policy = aws.s3.BucketPolicy(
-        f"{name}-policy",
-        bucket=bucket.id,
-        policy=policy,
-        # S3 rejects policy writes racing the public access block update on a new bucket.
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[public_access_block]),
+    bucket_policy = bucket_policy_after(
+        name, parent=parent, bucket=bucket, policy=policy, public_access_block=public_access_block
     )
     return HardenedBucket(bucket=bucket, versioning=versioning, policy=bucket_policy)
 
@@ -236,27 +343,7 @@ def hardened_bucket_parts(
 def base_lifecycle_rules(*, noncurrent_days: int) -> list[aws.s3.BucketLifecycleConfigurationRuleArgs]:
     """Rules every log bucket has: abort stale multipart uploads, expire old versions and their
     orphaned delete markers."""
-    s3 = aws.s3
-    everything = s3.BucketLifecycleConfigurationRuleFilterArgs()
-    return [
-        s3.BucketLifecycleConfigurationRuleArgs(
-            id="abort-incomplete-multipart-uploads",
-            status="Enabled",
-            filter=everything,
-            abort_incomplete_multipart_upload=s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-                days_after_initiation=ABORT_INCOMPLETE_UPLOADS_DAYS
-            ),
-        ),
-        s3.BucketLifecycleConfigurationRuleArgs(
-            id="expire-noncurrent-versions",
-            status="Enabled",
-            filter=everything,
-            noncurrent_version_expiration=s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
-                noncurrent_days=noncurrent_days
-            ),
-            expiration=s3.BucketLifecycleConfigurationRuleExpirationArgs(expired_object_delete_marker=True),
-        ),
-    ]
+    return [abort_incomplete_uploads_rule(), noncurrent_versions_rule(noncurrent_days)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -291,16 +378,7 @@ def validate_access_log_bucket_args(args: AccessLogBucketArgs) -> list[str]:
 
 
 def access_log_lifecycle_rules(expire_after_days: int) -> list[aws.s3.BucketLifecycleConfigurationRuleArgs]:
-    rules = base_lifecycle_rules(noncurrent_days=NONCURRENT_VERSION_DAYS)
-    rules.append(
-        aws.s3.BucketLifecycleConfigurationRuleArgs(
-            id="expire",
-            status="Enabled",
-            filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),
-            expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=expire_after_days),
-        )
-    )
-    return rules
+    return [*base_lifecycle_rules(noncurrent_days=NONCURRENT_VERSION_DAYS), expire_rule(expire_after_days)]
 
 
 class AccessLogBucket(pulumi.ComponentResource):

@@ -52,6 +52,7 @@ from lz.naming import NAME_RULES, check_name
 from lz.tags import check_tags
 from modules.aws.access_log_bucket import account_id_problems, policy_document
 from modules.aws.iam_docs import IAM_PRINCIPAL_ARN_RE
+from modules.aws.service_key import rotating_key_with_alias
 
 TYPE_TOKEN: Final = "lz:aws:BackupVault"
 
@@ -70,7 +71,6 @@ PROTECTED_ACTIONS: Final = (
     "backup:UpdateRecoveryPointLifecycle",
     "backup:PutBackupVaultAccessPolicy",
 )
-KEY_DELETION_WINDOW_DAYS: Final = 30
 #: Vault Lock limits (AWS Backup API, PutBackupVaultLockConfiguration).
 MIN_CHANGEABLE_FOR_DAYS: Final = 3
 MAX_LOCK_DAYS: Final = 36500
@@ -230,18 +230,17 @@ class BackupVault(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         stateful = pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True) if args.lock else child
 
-        key = aws.kms.Key(
+        key, _ = rotating_key_with_alias(
             f"{name}-key",
+            parent=self,
+            alias=args.key_alias,
             description=f"AWS Backup vault {args.vault_name}",
-            enable_key_rotation=True,
-            deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
             policy=pulumi.Output.from_input(args.account_id).apply(
                 lambda account: backup_key_policy(account_id=account, region=args.region)
             ),
             tags=tags,
             opts=stateful,
         )
-        aws.kms.Alias(f"{name}-key-alias", name=args.key_alias, target_key_id=key.key_id, opts=child)
         vault = aws.backup.Vault(
             f"{name}-vault",
             name=args.vault_name,

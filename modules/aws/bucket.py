@@ -22,13 +22,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final
 
 import pulumi
 import pulumi_aws as aws
 
 from lz.naming import NAME_RULES, check_name
 from lz.tags import check_tags
+from modules.aws.access_log_bucket import (
+    SseAlgorithm,
+    abort_incomplete_uploads_rule,
+    bucket_policy_after,
+    expire_rule,
+    noncurrent_versions_rule,
+    private_bucket_configuration,
+    transition_rule,
+)
 from modules.aws.iam_docs import (
     GRANT_NAME_RE,
     IAM_PRINCIPAL_ARN_RE,
@@ -41,10 +50,7 @@ from modules.aws.iam_docs import (
 
 TYPE_TOKEN: Final = "lz:aws:Bucket"
 
-SseAlgorithm = Literal["aws:kms", "AES256"]
 
-#: Incomplete multipart uploads are invisible but billed: always clean them up after this long.
-ABORT_INCOMPLETE_UPLOADS_DAYS: Final = 7
 #: Overwritten and deleted versions are kept this long when versioning is on, then expire.
 NONCURRENT_VERSION_DAYS: Final = 90
 #: Storage class objects move to after `archive_after_days`: millisecond reads, archive pricing.
@@ -189,53 +195,13 @@ def lifecycle_rules(
     *, versioning: bool, archive_after_days: int | None, expire_after_days: int | None
 ) -> list[aws.s3.BucketLifecycleConfigurationRuleArgs]:
     """The lifecycle rules, with stable ids; each applies to the whole bucket (an empty filter)."""
-    s3 = aws.s3
-    everything = s3.BucketLifecycleConfigurationRuleFilterArgs()
-    rules = [
-        s3.BucketLifecycleConfigurationRuleArgs(
-            id="abort-incomplete-multipart-uploads",
-            status="Enabled",
-            filter=everything,
-            abort_incomplete_multipart_upload=s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-                days_after_initiation=ABORT_INCOMPLETE_UPLOADS_DAYS
-            ),
-        )
-    ]
+    rules = [abort_incomplete_uploads_rule()]
     if versioning:
-        rules.append(
-            s3.BucketLifecycleConfigurationRuleArgs(
-                id="expire-noncurrent-versions",
-                status="Enabled",
-                filter=everything,
-                noncurrent_version_expiration=s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
-                    noncurrent_days=NONCURRENT_VERSION_DAYS
-                ),
-                # Once all of an object's old versions have expired only its delete marker is left.
-                expiration=s3.BucketLifecycleConfigurationRuleExpirationArgs(expired_object_delete_marker=True),
-            )
-        )
+        rules.append(noncurrent_versions_rule(NONCURRENT_VERSION_DAYS))
     if archive_after_days is not None:
-        rules.append(
-            s3.BucketLifecycleConfigurationRuleArgs(
-                id="archive",
-                status="Enabled",
-                filter=everything,
-                transitions=[
-                    s3.BucketLifecycleConfigurationRuleTransitionArgs(
-                        days=archive_after_days, storage_class=ARCHIVE_STORAGE_CLASS
-                    )
-                ],
-            )
-        )
+        rules.append(transition_rule([(archive_after_days, ARCHIVE_STORAGE_CLASS)]))
     if expire_after_days is not None:
-        rules.append(
-            s3.BucketLifecycleConfigurationRuleArgs(
-                id="expire",
-                status="Enabled",
-                filter=everything,
-                expiration=s3.BucketLifecycleConfigurationRuleExpirationArgs(days=expire_after_days),
-            )
-        )
+        rules.append(expire_rule(expire_after_days))
     return rules
 
 
@@ -276,62 +242,29 @@ class Bucket(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption",
-            bucket=bucket.id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm=args.sse_algorithm,
-                        kms_master_key_id=args.kms_key_arn,
-                    ),
-                    # Bucket keys only apply to SSE-KMS; S3 reports false for SSE-S3 whatever is sent.
-                    bucket_key_enabled=args.sse_algorithm == "aws:kms",
-                )
-            ],
-            opts=child,
-        )
-        public_access_block = aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access-block",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
-        )
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=bucket.id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=child,
-        )
-        aws.s3.BucketLifecycleConfiguration(
-            f"{name}-lifecycle",
-            bucket=bucket.id,
+        public_access_block = private_bucket_configuration(
+            name,
+            parent=self,
+            bucket=bucket,
+            bucket_name=args.bucket_name,
+            versioning=versioning,
+            sse_algorithm=args.sse_algorithm,
+            kms_key_arn=args.kms_key_arn,
+            object_ownership="BucketOwnerEnforced",
             rules=lifecycle_rules(
                 versioning=args.versioning,
                 archive_after_days=args.archive_after_days,
                 expire_after_days=args.expire_after_days,
             ),
-            # Noncurrent-version rules act on the versioning state: apply them after it.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
+            access_log_bucket=args.access_log_bucket,
         )
-        if args.access_log_bucket is not None:
-            aws.s3.BucketLogging(
-                f"{name}-logging",
-                bucket=bucket.id,
-                target_bucket=args.access_log_bucket,
-                target_prefix=f"s3/{args.bucket_name}/",
-                opts=child,
-            )
         if args.manage_policy:
-            aws.s3.BucketPolicy(
-                f"{name}-policy",
-                bucket=bucket.id,
+            bucket_policy_after(
+                name,
+                parent=self,
+                bucket=bucket,
                 policy=bucket_policy_json(bucket.arn, args.role_assignments),
-                # S3 rejects policy writes racing the public access block update on a new bucket.
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[public_access_block]),
+                public_access_block=public_access_block,
             )
 
         self.bucket_name = bucket.bucket

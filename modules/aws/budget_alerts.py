@@ -36,6 +36,7 @@ import pulumi_aws as aws
 
 from lz.naming import NAME_RULES, check_name
 from lz.tags import check_tags
+from modules.aws.service_key import rotating_key_with_alias
 
 TYPE_TOKEN: Final = "lz:aws:BudgetAlerts"
 
@@ -48,7 +49,6 @@ ALERT_SERVICES: Final = (BUDGETS_SERVICE, ANOMALY_SERVICE)
 COST_CENTRE_TAG: Final = "cost-centre"
 
 NOTIFICATION_TYPES: Final = ("ACTUAL", "FORECASTED")
-KEY_DELETION_WINDOW_DAYS: Final = 30
 _ACCOUNT_ID: Final = re.compile(r"\d{12}")
 _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _SLUG: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -262,16 +262,15 @@ class BudgetAlerts(pulumi.ComponentResource):
         keep = pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True) if args.lock else child
         account_id = pulumi.Output.from_input(args.account_id)
 
-        key = aws.kms.Key(
+        key, _ = rotating_key_with_alias(
             f"{name}-key",
+            parent=self,
+            alias=args.key_alias,
             description=f"Encrypts the cost alerts topic {args.topic_name}",
-            enable_key_rotation=True,
-            deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
             policy=account_id.apply(alerts_key_policy),
             tags=tags,
             opts=keep,
         )
-        aws.kms.Alias(f"{name}-key-alias", name=args.key_alias, target_key_id=key.key_id, opts=child)
         topic = aws.sns.Topic(
             f"{name}-topic",
             name=args.topic_name,

@@ -57,6 +57,7 @@ from modules.aws.access_log_bucket import (
     account_id_problems,
     base_lifecycle_rules,
     bucket_name_problems,
+    expire_rule,
     hardened_bucket_parts,
     policy_document,
 )
@@ -193,12 +194,7 @@ def staging_lifecycle_rules(expire_after_days: int) -> list[aws.s3.BucketLifecyc
     """Abort stale uploads, expire overwritten versions and staged objects after `expire_after_days`."""
     return [
         *base_lifecycle_rules(noncurrent_days=expire_after_days),
-        aws.s3.BucketLifecycleConfigurationRuleArgs(
-            id="expire",
-            status="Enabled",
-            filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),
-            expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=expire_after_days),
-        ),
+        expire_rule(expire_after_days),
     ]
 
 

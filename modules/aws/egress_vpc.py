@@ -30,7 +30,12 @@ import pulumi
 import pulumi_aws as aws
 
 from modules.aws.cidr import EGRESS_TIERS, tiered_subnet_cidrs
-from modules.aws.spoke_vpc import validate_availability_zones, validate_name_tagged_tags
+from modules.aws.spoke_vpc import (
+    name_tag_length_problems,
+    name_tagged,
+    validate_availability_zones,
+    validate_name_tagged_tags,
+)
 from modules.aws.transit_hub import cidr_suffix
 
 TYPE_TOKEN = "lz:aws:EgressVpc"
@@ -212,11 +217,8 @@ def validate_egress_vpc_args(args: EgressVpcArgs) -> list[str]:
     problems: list[str] = []
     if not _NAME_TAG.match(args.name_tag):
         problems.append(f"name_tag {args.name_tag!r} must be letters, digits and hyphens (Network Firewall names)")
-    elif len(args.name_tag) > NAME_TAG_MAX_LENGTH:
-        problems.append(
-            f"name_tag is {len(args.name_tag)} characters long; at most {NAME_TAG_MAX_LENGTH} leave room for "
-            "the children's suffixes"
-        )
+    else:
+        problems += name_tag_length_problems(args.name_tag, NAME_TAG_MAX_LENGTH)
     problems += validate_name_tagged_tags(args.tags)
     range_problems, vpc = _validate_range(args.cidr_block)
     problems += range_problems
@@ -272,7 +274,7 @@ class EgressVpc(pulumi.ComponentResource):
                                         retain_on_delete=True if args.lock else None)
 
         def tags(suffix: str | None = None) -> dict[str, str]:
-            return {**args.tags, "Name": f"{args.name_tag}-{suffix}" if suffix else args.name_tag}
+            return name_tagged(args.tags, args.name_tag, suffix)
 
         vpc = aws.ec2.Vpc(
             f"{name}-vpc",

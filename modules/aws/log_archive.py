@@ -48,11 +48,14 @@ from modules.aws.access_log_bucket import (
     account_id_problems,
     base_lifecycle_rules,
     bucket_name_problems,
+    expire_rule,
     hardened_bucket,
     policy_document,
+    transition_rule,
 )
 from modules.aws.iam_docs import tls_only_statements
 from modules.aws.org_trail import DEFAULT_S3_KEY_PREFIX, trail_arn
+from modules.aws.service_key import rotating_key_with_alias
 
 TYPE_TOKEN: Final = "lz:aws:LogArchive"
 
@@ -74,9 +77,9 @@ REPLICATION_BUCKET_ACTIONS: Final = ("s3:GetBucketVersioning", "s3:PutBucketVers
 CLOUDTRAIL_PREFIX: Final = DEFAULT_S3_KEY_PREFIX
 CONFIG_PREFIX: Final = "config"
 FLOW_LOGS_PREFIX: Final = "vpc-flow-logs"
+#: The condition that hands every delivered object to the bucket owner.
+OWNER_FULL_CONTROL: Final = {"s3:x-amz-acl": "bucket-owner-full-control"}
 
-#: Days a KMS key waits between ScheduleKeyDeletion and deletion (the maximum: time to notice).
-KEY_DELETION_WINDOW_DAYS: Final = 30
 #: Overwritten or deleted log versions stay recoverable this long.
 ARCHIVE_NONCURRENT_DAYS: Final = 90
 #: Glacier Instant Retrieval bills at least 90 days of storage per object: moving objects on to
@@ -172,6 +175,31 @@ def log_key_policy(
     return policy_document(statements)
 
 
+def _organisation_delivery_statements(
+    label: str, service: str, bucket_arn: str, objects: str, org: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """`Allow<label>AclCheck` and `Allow<label>Write`: `service` may check the bucket and write
+    `objects`, only for the organisation `org` names and only handing each object to the bucket owner."""
+    return [
+        {
+            "Sid": f"Allow{label}AclCheck",
+            "Effect": "Allow",
+            "Principal": {"Service": service},
+            "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
+            "Resource": bucket_arn,
+            "Condition": {"StringEquals": dict(org)},
+        },
+        {
+            "Sid": f"Allow{label}Write",
+            "Effect": "Allow",
+            "Principal": {"Service": service},
+            "Action": "s3:PutObject",
+            "Resource": objects,
+            "Condition": {"StringEquals": {**OWNER_FULL_CONTROL, **org}},
+        },
+    ]
+
+
 def archive_bucket_policy(
     *,
     bucket_arn: str,
@@ -185,7 +213,6 @@ def archive_bucket_policy(
     flow-log delivery, each under its own prefix, only for this organisation and only handing the
     object to the bucket owner; list/read for reader accounts."""
     trail = trail_arn(region, management_account_id, trail_name)
-    owner_acl = {"s3:x-amz-acl": "bucket-owner-full-control"}
     org = {"aws:SourceOrgID": organisation_id}
     statements = tls_only_statements(bucket_arn)
     statements += [
@@ -206,40 +233,14 @@ def archive_bucket_policy(
                 f"{bucket_arn}/{CLOUDTRAIL_PREFIX}/AWSLogs/{management_account_id}/*",
                 f"{bucket_arn}/{CLOUDTRAIL_PREFIX}/AWSLogs/{organisation_id}/*",
             ],
-            "Condition": {"StringEquals": {**owner_acl, "aws:SourceArn": trail}},
+            "Condition": {"StringEquals": {**OWNER_FULL_CONTROL, "aws:SourceArn": trail}},
         },
-        {
-            "Sid": "AllowConfigAclCheck",
-            "Effect": "Allow",
-            "Principal": {"Service": CONFIG_SERVICE},
-            "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
-            "Resource": bucket_arn,
-            "Condition": {"StringEquals": org},
-        },
-        {
-            "Sid": "AllowConfigWrite",
-            "Effect": "Allow",
-            "Principal": {"Service": CONFIG_SERVICE},
-            "Action": "s3:PutObject",
-            "Resource": f"{bucket_arn}/{CONFIG_PREFIX}/AWSLogs/*/Config/*",
-            "Condition": {"StringEquals": {**owner_acl, **org}},
-        },
-        {
-            "Sid": "AllowFlowLogsAclCheck",
-            "Effect": "Allow",
-            "Principal": {"Service": LOG_DELIVERY_SERVICE},
-            "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
-            "Resource": bucket_arn,
-            "Condition": {"StringEquals": org},
-        },
-        {
-            "Sid": "AllowFlowLogsWrite",
-            "Effect": "Allow",
-            "Principal": {"Service": LOG_DELIVERY_SERVICE},
-            "Action": "s3:PutObject",
-            "Resource": f"{bucket_arn}/{FLOW_LOGS_PREFIX}/AWSLogs/*",
-            "Condition": {"StringEquals": {**owner_acl, **org}},
-        },
+        *_organisation_delivery_statements(
+            "Config", CONFIG_SERVICE, bucket_arn, f"{bucket_arn}/{CONFIG_PREFIX}/AWSLogs/*/Config/*", org
+        ),
+        *_organisation_delivery_statements(
+            "FlowLogs", LOG_DELIVERY_SERVICE, bucket_arn, f"{bucket_arn}/{FLOW_LOGS_PREFIX}/AWSLogs/*", org
+        ),
     ]
     readers = sorted(set(reader_account_ids))
     if readers:
@@ -394,28 +395,13 @@ def archive_lifecycle_rules(
     *, archive_after_days: int, deep_archive_after_days: int | None, expire_after_days: int
 ) -> list[aws.s3.BucketLifecycleConfigurationRuleArgs]:
     """Abort stale uploads, expire noncurrent versions, archive, then expire; stable rule ids."""
-    s3 = aws.s3
-    transitions = [
-        s3.BucketLifecycleConfigurationRuleTransitionArgs(days=archive_after_days, storage_class=ARCHIVE_STORAGE_CLASS)
-    ]
+    transitions = [(archive_after_days, ARCHIVE_STORAGE_CLASS)]
     if deep_archive_after_days is not None:
-        transitions.append(
-            s3.BucketLifecycleConfigurationRuleTransitionArgs(
-                days=deep_archive_after_days, storage_class=DEEP_ARCHIVE_STORAGE_CLASS
-            )
-        )
-    everything = s3.BucketLifecycleConfigurationRuleFilterArgs()
+        transitions.append((deep_archive_after_days, DEEP_ARCHIVE_STORAGE_CLASS))
     return [
         *base_lifecycle_rules(noncurrent_days=ARCHIVE_NONCURRENT_DAYS),
-        s3.BucketLifecycleConfigurationRuleArgs(
-            id="archive", status="Enabled", filter=everything, transitions=transitions
-        ),
-        s3.BucketLifecycleConfigurationRuleArgs(
-            id="expire",
-            status="Enabled",
-            filter=everything,
-            expiration=s3.BucketLifecycleConfigurationRuleExpirationArgs(days=expire_after_days),
-        ),
+        transition_rule(transitions),
+        expire_rule(expire_after_days),
     ]
 
 
@@ -453,11 +439,11 @@ class LogArchive(pulumi.ComponentResource):
             else pulumi.ResourceOptions(parent=self)
         )
 
-        key = aws.kms.Key(
+        key, _ = rotating_key_with_alias(
             f"{name}-key",
+            parent=self,
+            alias=args.key_alias,
             description="Log archive: CloudTrail, AWS Config and VPC flow logs",
-            enable_key_rotation=True,
-            deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
             policy=ids.apply(
                 lambda v: log_key_policy(
                     account_id=str(v[0]),
@@ -471,8 +457,6 @@ class LogArchive(pulumi.ComponentResource):
             tags=tags,
             opts=stateful,
         )
-        aws.kms.Alias(f"{name}-key-alias", name=args.key_alias, target_key_id=key.key_id,
-                      opts=pulumi.ResourceOptions(parent=self))
 
         archive_arn = f"arn:aws:s3:::{args.archive_bucket_name}"
         archive = hardened_bucket(
@@ -509,14 +493,7 @@ class LogArchive(pulumi.ComponentResource):
             tags=tags,
             lifecycle_rules=[
                 *base_lifecycle_rules(noncurrent_days=ARCHIVE_NONCURRENT_DAYS),
-                aws.s3.BucketLifecycleConfigurationRuleArgs(
-                    id="expire",
-                    status="Enabled",
-                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),
-                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(
-                        days=args.cost_reports_expire_after_days
-                    ),
-                ),
+                expire_rule(args.cost_reports_expire_after_days),
             ],
             access_log_bucket=args.access_log_bucket,
             policy=pulumi.Output.all(

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from modules.aws.spoke_vpc import validate_name_tagged_tags
+from modules.aws.spoke_vpc import name_tag_length_problems, name_tagged, validate_name_tagged_tags
 
 TYPE_TOKEN = "lz:aws:PrivateDns"
 
@@ -169,11 +169,8 @@ def validate_private_dns_args(args: PrivateDnsArgs) -> list[str]:
     problems: list[str] = []
     if not _NAME_TAG.match(args.name_tag):
         problems.append(f"name_tag {args.name_tag!r} must be letters, digits and hyphens")
-    elif len(args.name_tag) > NAME_TAG_MAX_LENGTH:
-        problems.append(
-            f"name_tag is {len(args.name_tag)} characters long; at most {NAME_TAG_MAX_LENGTH} leave room for "
-            "the children's suffixes"
-        )
+    else:
+        problems += name_tag_length_problems(args.name_tag, NAME_TAG_MAX_LENGTH)
     problems += validate_name_tagged_tags(args.tags)
     if not _DOMAIN.match(args.zone_name):
         problems.append(f"zone_name {args.zone_name!r} is not a lowercase domain like 'aws.example.internal'")
@@ -212,7 +209,7 @@ class PrivateDns(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         def tags(suffix: str) -> dict[str, str]:
-            return {**args.tags, "Name": f"{args.name_tag}-{suffix}"}
+            return name_tagged(args.tags, args.name_tag, suffix)
 
         zone = aws.route53.Zone(
             f"{name}-zone",

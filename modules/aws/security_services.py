@@ -48,6 +48,7 @@ from lz.regions import KNOWN_REGIONS
 from lz.tags import check_tags
 from modules.aws.access_log_bucket import account_id_problems, policy_document
 from modules.aws.iam_docs import service_assume_role_policy
+from modules.aws.service_key import rotating_key_with_alias
 
 DELEGATION_TYPE_TOKEN: Final = "lz:aws:SecurityDelegation"
 TOOLING_TYPE_TOKEN: Final = "lz:aws:SecurityTooling"
@@ -412,17 +413,15 @@ class SecurityTooling(pulumi.ComponentResource):
         assert args.findings_email is not None
         child = pulumi.ResourceOptions(parent=self)
         account = pulumi.Output.from_input(args.account_id)
-        key = aws.kms.Key(
+        key, _ = rotating_key_with_alias(
             f"{name}-findings-key",
+            parent=self,
+            alias=args.findings_key_alias,
             description="Security findings topic",
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
             policy=account.apply(lambda a: findings_key_policy(account_id=a)),
             tags=tags,
             opts=stateful,
         )
-        aws.kms.Alias(f"{name}-findings-key-alias", name=args.findings_key_alias, target_key_id=key.key_id,
-                      opts=child)
         topic = aws.sns.Topic(
             f"{name}-findings-topic", name=args.findings_topic_name, kms_master_key_id=key.arn, tags=tags, opts=child
         )

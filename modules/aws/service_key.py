@@ -36,6 +36,7 @@ from modules.aws.iam_docs import IAM_PRINCIPAL_ARN_RE
 
 TYPE_TOKEN: Final = "lz:aws:ServiceKey"
 
+#: Days a KMS key waits between ScheduleKeyDeletion and deletion (the maximum: time to notice).
 DELETION_WINDOW_DAYS: Final = 30
 #: Key management without cryptographic use (the "key administrators" set of the default policy).
 ADMIN_ACTIONS: Final = (
@@ -139,6 +140,38 @@ def validate_service_key_args(args: ServiceKeyArgs) -> list[str]:
     return problems
 
 
+def rotating_key_with_alias(
+    name: str,
+    *,
+    parent: pulumi.Resource,
+    alias: str,
+    description: pulumi.Input[str],
+    policy: pulumi.Input[str],
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+    alias_resource_name: str | None = None,
+) -> tuple[aws.kms.Key, aws.kms.Alias]:
+    """A KMS key `name` (yearly rotation, `DELETION_WINDOW_DAYS` deletion window) with `opts`, and
+    its alias `alias` as a plain child of `parent` (logical name `alias_resource_name`, default
+    `<name>-alias`)."""
+    key = aws.kms.Key(
+        name,
+        description=description,
+        enable_key_rotation=True,
+        deletion_window_in_days=DELETION_WINDOW_DAYS,
+        policy=policy,
+        tags=dict(tags),
+        opts=opts,
+    )
+    key_alias = aws.kms.Alias(
+        alias_resource_name or f"{name}-alias",
+        name=alias,
+        target_key_id=key.key_id,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    return key, key_alias
+
+
 class ServiceKey(pulumi.ComponentResource):
     """A service environment's data key and alias."""
 
@@ -162,21 +195,19 @@ class ServiceKey(pulumi.ComponentResource):
                 account_id=str(v[0]), role_path=args.role_path, protected_principal_arns=[str(a) for a in v[1:]]
             )
         )
-        key = aws.kms.Key(
+        key, alias = rotating_key_with_alias(
             f"{name}-key",
+            parent=self,
+            alias=args.alias,
             description=args.description or f"{args.service} data key ({args.alias})",
-            enable_key_rotation=True,
-            deletion_window_in_days=DELETION_WINDOW_DAYS,
             policy=policy,
-            tags=dict(args.tags),
+            tags=args.tags,
             opts=(
                 pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True)
                 if args.lock
                 else pulumi.ResourceOptions(parent=self)
             ),
-        )
-        alias = aws.kms.Alias(
-            f"{name}-alias", name=args.alias, target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=self)
+            alias_resource_name=f"{name}-alias",
         )
         self.arn = key.arn
         self.key_id = key.key_id

@@ -160,16 +160,28 @@ def validate_name_tagged_tags(tags: Mapping[str, str]) -> list[str]:
     return problems
 
 
+def name_tag_length_problems(name_tag: str, max_length: int) -> list[str]:
+    """The problem with a `name_tag` longer than `max_length` (shared by the hub modules)."""
+    if len(name_tag) > max_length:
+        return [
+            f"name_tag is {len(name_tag)} characters long; at most {max_length} leave room for the "
+            "children's suffixes"
+        ]
+    return []
+
+
+def name_tagged(tags: Mapping[str, str], name_tag: str, suffix: str | None = None) -> dict[str, str]:
+    """`tags` plus the `Name` tag `<name_tag>-<suffix>` (just `name_tag` without a suffix)."""
+    return {**tags, "Name": f"{name_tag}-{suffix}" if suffix else name_tag}
+
+
 def _validate_name_tag(args: SpokeVpcArgs) -> list[str]:
     name_tag = args.name_tag
     problems = [f"name_tag {name_tag!r} {p}" for p in check_name(NAME_RULES["aws"]["vpc"], name_tag)]
     if name_tag != name_tag.strip():
         problems.append(f"name_tag {name_tag!r} must not start or end with whitespace")
-    if not problems and len(name_tag) > NAME_TAG_MAX_LENGTH:
-        problems.append(
-            f"name_tag is {len(name_tag)} characters long; at most {NAME_TAG_MAX_LENGTH} leave room for the "
-            "children's suffixes"
-        )
+    if not problems:
+        problems += name_tag_length_problems(name_tag, NAME_TAG_MAX_LENGTH)
     if not problems and args.interface_endpoints:
         sg_name = endpoint_security_group_name(name_tag)
         problems += [
@@ -373,8 +385,7 @@ class SpokeVpc(pulumi.ComponentResource):
         )
 
         def tags(suffix: str | None = None) -> dict[str, str]:
-            label = f"{args.name_tag}-{suffix}" if suffix else args.name_tag
-            return {**args.tags, "Name": label}
+            return name_tagged(args.tags, args.name_tag, suffix)
 
         vpc = aws.ec2.Vpc(
             f"{name}-vpc",

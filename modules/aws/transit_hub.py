@@ -27,7 +27,7 @@ import pulumi
 import pulumi_aws as aws
 
 from lz.naming import NAME_RULES, check_name
-from modules.aws.spoke_vpc import validate_name_tagged_tags
+from modules.aws.spoke_vpc import name_tag_length_problems, name_tagged, validate_name_tagged_tags
 
 TYPE_TOKEN = "lz:aws:TransitHub"
 
@@ -91,11 +91,8 @@ def validate_transit_hub_args(args: TransitHubArgs) -> list[str]:
     """Every problem with `args`, as messages; an empty list means the arguments are valid."""
     problems = [f"name_tag {args.name_tag!r} {p}" for p in check_name(NAME_RULES["aws"]["transit_gateway"],
                                                                         args.name_tag)]
-    if not problems and len(args.name_tag) > NAME_TAG_MAX_LENGTH:
-        problems.append(
-            f"name_tag is {len(args.name_tag)} characters long; at most {NAME_TAG_MAX_LENGTH} leave room for "
-            "the children's suffixes"
-        )
+    if not problems:
+        problems += name_tag_length_problems(args.name_tag, NAME_TAG_MAX_LENGTH)
     problems += validate_name_tagged_tags(args.tags)
     asn = args.amazon_side_asn
     if isinstance(asn, bool) or not isinstance(asn, int) or not any(lo <= asn <= hi for lo, hi in PRIVATE_ASN_RANGES):
@@ -203,8 +200,7 @@ class TransitHub(pulumi.ComponentResource):
         )
 
     def _tags(self, suffix: str | None = None) -> dict[str, str]:
-        label = f"{self._args.name_tag}-{suffix}" if suffix else self._args.name_tag
-        return {**self._args.tags, "Name": label}
+        return name_tagged(self._args.tags, self._args.name_tag, suffix)
 
     def connect_egress(self, attachment_id: pulumi.Input[str]) -> None:
         """Associate the egress VPC's attachment with `egress` and send the spokes' default route to it.

@@ -14,7 +14,7 @@ from typing import Any
 from lz.plan import plan_callable
 from lz.plan.model import StackPlan
 from lz.platformdef import PlatformDefinition
-from lz.stacks import PROJECT, load_platform
+from lz.stacks import PROJECT, load_estate, load_platform
 from lz.stacks.contracts import LOGGING_LAYER, ORGANISATION_LAYER
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -73,6 +73,14 @@ def fake_logging(platform: PlatformDefinition, service_envs: list[str] = ()) -> 
                      "config_aggregator_arn": f"arn:aws:config:{home}:{fake_account_id('audit')}:"
                                               "config-aggregator/config-aggregator-abc"},
     }
+
+
+def plan_example_layer(run: Callable[[PlatformDefinition, list[Any]], object], stack: str) -> StackPlan:
+    """Plan `run(platform, manifests)` of the example platform and estate as stack `stack`, with the
+    default fake upstream layers."""
+    platform = example_platform()
+    manifests = list(load_estate(ROOT).manifests.values())
+    return plan_layer(lambda: run(platform, manifests), stack, platform)
 
 
 def plan_layer(

@@ -8,10 +8,9 @@ from typing import Any, get_type_hints
 import pytest
 
 from lz.plan.model import StackPlan
-from lz.stacks import load_estate
 from lz.stacks.aws_identity import run_identity
 from lz.stacks.contracts import IdentityExport
-from tests.lz.stacks.layer_helpers import ROOT, example_platform, fake_account_id, plan_layer
+from tests.lz.stacks.layer_helpers import example_platform, fake_account_id, plan_example_layer
 
 STACK = "platform-aws-identity"
 ROLE = "aws:iam/role:Role"
@@ -21,9 +20,7 @@ SUB = "token.actions.githubusercontent.com:sub"
 
 
 def plan_identity() -> StackPlan:
-    platform = example_platform()
-    manifests = list(load_estate(ROOT).manifests.values())
-    return plan_layer(lambda: run_identity(platform, manifests), STACK, platform)
+    return plan_example_layer(run_identity, STACK)
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,10 @@ import pytest
 
 from lz.plan.model import StackPlan
 from lz.plan.render import plan_json
-from lz.stacks import load_estate
 from lz.stacks.aws_logging import deep_archive_days, run_logging
 from lz.stacks.contracts import KmsKeysExport, LogDestinationsExport, SecurityExport
 from lz.tags import is_taggable
-from tests.lz.stacks.layer_helpers import ROOT, example_platform, fake_organisation, plan_layer
+from tests.lz.stacks.layer_helpers import example_platform, fake_organisation, plan_example_layer, plan_layer
 from tests.modules.aws.policy_checks import check_policy
 
 STACK = "platform-aws-logging"
@@ -21,9 +20,7 @@ SERVICE_ENVS = ["council-website-dev", "council-website-prod", "housing-repairs-
 
 
 def run() -> StackPlan:
-    platform = example_platform()
-    manifests = list(load_estate(ROOT).manifests.values())
-    return plan_layer(lambda: run_logging(platform, manifests), STACK, platform)
+    return plan_example_layer(run_logging, STACK)
 
 
 @pytest.fixture(scope="module")

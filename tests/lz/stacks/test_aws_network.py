@@ -12,16 +12,21 @@ from lz.plan.render import plan_json
 from lz.stacks import load_estate
 from lz.stacks.aws_network import run_network
 from lz.stacks.contracts import NetworkExport
-from tests.lz.stacks.layer_helpers import ROOT, example_platform, fake_logging, fake_organisation, plan_layer
+from tests.lz.stacks.layer_helpers import (
+    ROOT,
+    example_platform,
+    fake_logging,
+    fake_organisation,
+    plan_example_layer,
+    plan_layer,
+)
 
 STACK = "platform-aws-network"
 SPOKES = ("housing-repairs-dev", "housing-repairs-prod")
 
 
 def plan() -> StackPlan:
-    platform = example_platform()
-    manifests = list(load_estate(ROOT).manifests.values())
-    return plan_layer(lambda: run_network(platform, manifests), STACK, platform)
+    return plan_example_layer(run_network, STACK)
 
 
 @pytest.fixture(scope="module")

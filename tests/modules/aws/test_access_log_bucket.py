@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from lz.plan import StackPlan, plan_callable
+from lz.plan import StackPlan
 from lz.tags import is_taggable
 from modules.aws.access_log_bucket import (
     TYPE_TOKEN,
@@ -15,13 +15,10 @@ from modules.aws.access_log_bucket import (
     access_log_bucket_policy,
     validate_access_log_bucket_args,
 )
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
+from tests.modules.aws.component_helpers import plan_component
 from tests.modules.aws.policy_checks import check_policy
 
-CONFIG = {"aws:region": "eu-west-2"}
-TAGS = {
-    "service": "platform", "cost-centre": "CC-0100", "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared", "business-unit": "ict", "data-classification": "OFFICIAL", "managed-by": "pulumi",
-}
 NAME = "ebc-shared-euw2-s3-access-logs-network"
 ARN = f"arn:aws:s3:::{NAME}"
 ACCOUNT = "444444444444"
@@ -32,7 +29,7 @@ def args_with(**changes: Any) -> AccessLogBucketArgs:
 
 
 def plan_bucket(args: AccessLogBucketArgs) -> StackPlan:
-    return plan_callable(lambda: AccessLogBucket("logs", args), project="lz", stack="test", config=CONFIG)
+    return plan_component(lambda: AccessLogBucket("logs", args))
 
 
 @pytest.fixture(scope="module")

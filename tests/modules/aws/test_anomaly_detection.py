@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from lz.plan import StackPlan, plan_callable
-from lz.tags import is_taggable
+from lz.plan import StackPlan
 from modules.aws.anomaly_detection import (
     TYPE_TOKEN,
     AnomalyDetection,
@@ -16,17 +15,9 @@ from modules.aws.anomaly_detection import (
     threshold_value,
     validate_anomaly_detection_args,
 )
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
+from tests.modules.aws.component_helpers import assert_children_tagged, assert_exact_children, plan_component
 
-CONFIG = {"aws:region": "eu-west-2"}
-TAGS = {
-    "service": "platform",
-    "cost-centre": "CC-0100",
-    "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared",
-    "business-unit": "ict",
-    "data-classification": "OFFICIAL",
-    "managed-by": "pulumi",
-}
 TOPIC = "arn:aws:sns:eu-west-2:111122223333:ebc-shared-euw2-sns-cost-alerts"
 MONITOR = "aws:costexplorer/anomalyMonitor:AnomalyMonitor"
 SUBSCRIPTION = "aws:costexplorer/anomalySubscription:AnomalySubscription"
@@ -40,14 +31,7 @@ def args(**changes: object) -> AnomalyDetectionArgs:
 
 
 def plan_anomalies(a: AnomalyDetectionArgs) -> StackPlan:
-    def program() -> None:
-        import pulumi
-
-        detection = AnomalyDetection("ad", a)
-        pulumi.export("service_monitor_arn", detection.service_monitor_arn)
-        pulumi.export("monitor_arns", detection.monitor_arns)
-
-    return plan_callable(program, project="lz", stack="test", config=CONFIG)
+    return plan_component(lambda: AnomalyDetection("ad", a), "service_monitor_arn", "monitor_arns")
 
 
 @pytest.fixture(scope="module")
@@ -56,15 +40,10 @@ def plan() -> StackPlan:
 
 
 def test_children_are_parented_and_tagged(plan: StackPlan) -> None:
-    component = plan.one(TYPE_TOKEN, "ad")
-    children = [r for r in plan.managed() if r is not component]
-    assert {(r.type, r.name) for r in children} == {
-        (MONITOR, "ad-services"), (MONITOR, "ad-tag-cost-centre"), (SUBSCRIPTION, "ad-subscription"),
-    }
-    for resource in children:
-        assert resource.parent == component.urn
-        assert is_taggable(resource.type)
-        assert resource.inputs["tags"] == TAGS
+    children = {(MONITOR, "ad-services"), (MONITOR, "ad-tag-cost-centre"), (SUBSCRIPTION, "ad-subscription")}
+    assert_exact_children(plan, TYPE_TOKEN, "ad", children)
+    # every child is taggable, and tagged
+    assert {(r.type, r.name) for r in assert_children_tagged(plan, TYPE_TOKEN, TAGS)} == children
 
 
 def test_service_monitor(plan: StackPlan) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from lz.plan import StackPlan, plan_callable
+from lz.plan import StackPlan
 from modules.aws.backup_vault import (
     TYPE_TOKEN,
     BackupVault,
@@ -18,18 +18,10 @@ from modules.aws.backup_vault import (
     vault_access_policy,
 )
 from modules.aws.org_policies import BACKUP_ROLE_PATH
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
+from tests.modules.aws.component_helpers import assert_exact_children, plan_component
 from tests.modules.aws.policy_checks import check_policy
 
-CONFIG = {"aws:region": "eu-west-2"}
-TAGS = {
-    "service": "platform",
-    "cost-centre": "CC-0100",
-    "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared",
-    "business-unit": "ict",
-    "data-classification": "OFFICIAL",
-    "managed-by": "pulumi",
-}
 ACCOUNT = "444444444444"
 BREAK_GLASS = f"arn:aws:iam::{ACCOUNT}:role/lz-break-glass"
 
@@ -51,14 +43,7 @@ def args(**changes: Any) -> BackupVaultArgs:
 
 
 def plan_vault(a: BackupVaultArgs) -> StackPlan:
-    def program() -> None:
-        import pulumi
-
-        vault = BackupVault("backup", a)
-        pulumi.export("vault_name", vault.vault_name)
-        pulumi.export("key_arn", vault.key_arn)
-
-    return plan_callable(program, project="lz", stack="test", config=CONFIG)
+    return plan_component(lambda: BackupVault("backup", a), "vault_name", "key_arn")
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +52,7 @@ def plan() -> StackPlan:
 
 
 def test_exact_children(plan: StackPlan) -> None:
-    component = plan.one(TYPE_TOKEN, "backup")
-    assert {(r.type, r.name) for r in plan.managed()} == {
-        (TYPE_TOKEN, "backup"),
+    assert_exact_children(plan, TYPE_TOKEN, "backup", {
         (KEY, "backup-key"),
         (ALIAS, "backup-key-alias"),
         (VAULT, "backup-vault"),
@@ -78,8 +61,7 @@ def test_exact_children(plan: StackPlan) -> None:
         (ROLE, "backup-service-role"),
         (ATTACHMENT, "backup-service-role-backup"),
         (ATTACHMENT, "backup-service-role-restores"),
-    }
-    assert all(r.parent == component.urn for r in plan.managed() if r.type != TYPE_TOKEN)
+    })
 
 
 def test_vault_is_encrypted_with_its_rotating_key_and_protected(plan: StackPlan) -> None:

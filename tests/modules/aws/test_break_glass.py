@@ -5,18 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pulumi
 import pytest
 
 from lz.plan import ProgramError, StackPlan, plan_callable
 from modules.aws.break_glass import TYPE_TOKEN, BreakGlassRole, BreakGlassRoleArgs, validate_break_glass_role_args
 from modules.aws.identity_docs import assume_role_event_pattern, break_glass_trust_policy
+from tests.modules.aws.component_helpers import CONFIG, plan_component
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
 
-CONFIG = {"aws:region": "eu-west-2"}
-TAGS = {
-    "service": "platform", "cost-centre": "CC-0100", "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared", "business-unit": "ict", "data-classification": "OFFICIAL", "managed-by": "pulumi",
-}
 ACCOUNT = "123456789012"
 KEY = f"arn:aws:kms:eu-west-2:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 ROOT = "arn:aws:iam::111111111111:root"
@@ -41,12 +37,7 @@ def args_with(**changes: Any) -> BreakGlassRoleArgs:
 
 @pytest.fixture(scope="module")
 def plan() -> StackPlan:
-    def program() -> None:
-        role = BreakGlassRole("break-glass", args_with())
-        pulumi.export("role_arn", role.role_arn)
-        pulumi.export("topic_arn", role.topic_arn)
-
-    return plan_callable(program, project="lz", stack="test", config=CONFIG)
+    return plan_component(lambda: BreakGlassRole("break-glass", args_with()), "role_arn", "topic_arn")
 
 
 def test_children(plan: StackPlan) -> None:

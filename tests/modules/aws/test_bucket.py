@@ -12,8 +12,8 @@ import pytest
 from lz.plan import ProgramError, StackPlan, plan_callable
 from lz.tags import is_taggable
 from modules.aws.bucket import TYPE_TOKEN, Bucket, BucketAccess, BucketArgs, validate_bucket_args
+from tests.modules.aws.component_helpers import CONFIG, plan_component
 
-CONFIG = {"aws:region": "eu-west-2"}
 TAGS = {
     "service": "housing-repairs",
     "cost-centre": "CC1234",
@@ -41,13 +41,7 @@ POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 
 
 def plan_bucket(args: BucketArgs) -> StackPlan:
-    def program() -> None:
-        bucket = Bucket("docs", args)
-        pulumi.export("bucket_name", bucket.bucket_name)
-        pulumi.export("arn", bucket.arn)
-        pulumi.export("regional_domain_name", bucket.regional_domain_name)
-
-    return plan_callable(program, project="lz", stack="test", config=CONFIG)
+    return plan_component(lambda: Bucket("docs", args), "bucket_name", "arn", "regional_domain_name")
 
 
 @pytest.fixture(scope="module")

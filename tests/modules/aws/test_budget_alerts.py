@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from lz.plan import StackPlan, plan_callable
-from lz.tags import is_taggable
+from lz.plan import StackPlan
 from modules.aws.budget_alerts import (
     TYPE_TOKEN,
     AccountBudget,
@@ -20,19 +19,11 @@ from modules.aws.budget_alerts import (
     cost_centre_filter_value,
     validate_budget_alerts_args,
 )
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
+from tests.modules.aws.component_helpers import assert_children_tagged, assert_exact_children, plan_component
 
-CONFIG = {"aws:region": "eu-west-2"}
 ACCOUNT = "123456789012"  # the planner's default account: the topic ARN is in it
 PROD = "444455556666"
-TAGS = {
-    "service": "platform",
-    "cost-centre": "CC-0100",
-    "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared",
-    "business-unit": "ict",
-    "data-classification": "OFFICIAL",
-    "managed-by": "pulumi",
-}
 TOPIC_NAME = "ebc-shared-euw2-sns-cost-alerts"
 TOPIC_ARN = f"arn:aws:sns:eu-west-2:{ACCOUNT}:{TOPIC_NAME}"
 KEY = "aws:kms/key:Key"
@@ -60,14 +51,7 @@ def args(**changes: Any) -> BudgetAlertsArgs:
 
 
 def plan_alerts(a: BudgetAlertsArgs) -> StackPlan:
-    def program() -> None:
-        import pulumi
-
-        alerts = BudgetAlerts("ba", a)
-        pulumi.export("topic_arn", alerts.topic_arn)
-        pulumi.export("budget_names", alerts.budget_names)
-
-    return plan_callable(program, project="lz", stack="test", config=CONFIG)
+    return plan_component(lambda: BudgetAlerts("ba", a), "topic_arn", "budget_names")
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +60,7 @@ def plan() -> StackPlan:
 
 
 def test_children(plan: StackPlan) -> None:
-    assert {(r.type, r.name) for r in plan.managed()} == {
-        (TYPE_TOKEN, "ba"),
+    assert_exact_children(plan, TYPE_TOKEN, "ba", {
         (KEY, "ba-key"),
         (ALIAS, "ba-key-alias"),
         (TOPIC, "ba-topic"),
@@ -87,20 +70,12 @@ def test_children(plan: StackPlan) -> None:
         (BUDGET, "ba-cc-cc-0100"),
         (BUDGET, "ba-cc-cc-1042"),
         (BUDGET, "ba-account-workloads-prod"),
-    }
+    })
 
 
 def test_every_child_is_parented_and_every_taggable_child_tagged(plan: StackPlan) -> None:
-    component = plan.one(TYPE_TOKEN, "ba")
-    tagged = set()
-    for resource in plan.managed():
-        if resource is component:
-            continue
-        assert resource.parent == component.urn, resource.name
-        if is_taggable(resource.type):
-            assert resource.inputs["tags"] == TAGS, resource.name
-            tagged.add(resource.type)
-    assert tagged == {KEY, TOPIC, BUDGET}
+    tagged = assert_children_tagged(plan, TYPE_TOKEN, TAGS)
+    assert {r.type for r in tagged} == {KEY, TOPIC, BUDGET}
 
 
 def test_topic_and_key_are_protected(plan: StackPlan) -> None:

@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from lz.plan import StackPlan, plan_callable
-from lz.tags import is_taggable
+from lz.plan import StackPlan
 from modules.aws.config_recorder import (
     TYPE_TOKEN,
     ConfigRecorder,
@@ -15,12 +14,9 @@ from modules.aws.config_recorder import (
     service_linked_role_arn,
     validate_config_recorder_args,
 )
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
+from tests.modules.aws.component_helpers import assert_children_tagged, plan_component
 
-CONFIG = {"aws:region": "eu-west-2"}
-TAGS = {
-    "service": "platform", "cost-centre": "CC-0100", "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared", "business-unit": "ict", "data-classification": "OFFICIAL", "managed-by": "pulumi",
-}
 ACCOUNT = "555555555555"
 KEY = "arn:aws:kms:eu-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 RECORDER = "aws:cfg/recorder:Recorder"
@@ -35,7 +31,7 @@ def args_with(**changes: Any) -> ConfigRecorderArgs:
 
 
 def plan_recorder(args: ConfigRecorderArgs) -> StackPlan:
-    return plan_callable(lambda: ConfigRecorder("config", args), project="lz", stack="test", config=CONFIG)
+    return plan_component(lambda: ConfigRecorder("config", args))
 
 
 @pytest.fixture(scope="module")
@@ -75,14 +71,8 @@ def test_other_regions_skip_global_types_and_the_role() -> None:
 
 
 def test_children_parented_and_tagged(home_plan: StackPlan) -> None:
-    component = home_plan.one(TYPE_TOKEN)
-    for resource in home_plan.managed():
-        if resource is component:
-            continue
-        assert resource.parent == component.urn
-        if is_taggable(resource.type):
-            assert resource.inputs["tags"] == TAGS
-    assert [r.type for r in home_plan.managed() if is_taggable(r.type)] == [SLR]
+    tagged = assert_children_tagged(home_plan, TYPE_TOKEN, TAGS)
+    assert [r.type for r in tagged] == [SLR]
 
 
 @pytest.mark.parametrize(

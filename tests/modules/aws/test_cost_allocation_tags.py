@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lz.plan import StackPlan, plan_callable
+from lz.plan import StackPlan
 from lz.tags import MANDATORY_TAG_KEYS, is_taggable
 from modules.aws.cost_allocation_tags import (
     TYPE_TOKEN,
@@ -12,19 +12,13 @@ from modules.aws.cost_allocation_tags import (
     CostAllocationTagsArgs,
     validate_cost_allocation_tags_args,
 )
+from tests.modules.aws.component_helpers import plan_component
 
-CONFIG = {"aws:region": "eu-west-2"}
 TAG = "aws:costexplorer/costAllocationTag:CostAllocationTag"
 
 
 def plan_tags(args: CostAllocationTagsArgs | None) -> StackPlan:
-    def program() -> None:
-        import pulumi
-
-        tags = CostAllocationTags("cat", args)
-        pulumi.export("tag_keys", tags.tag_keys)
-
-    return plan_callable(program, project="lz", stack="test", config=CONFIG)
+    return plan_component(lambda: CostAllocationTags("cat", args), "tag_keys")
 
 
 @pytest.fixture(scope="module")

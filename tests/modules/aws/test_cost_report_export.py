@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from lz.plan import StackPlan, plan_callable
+from lz.plan import StackPlan
 from lz.reports.cost.cur import CurTable, build_cur_sql
 from modules.aws.cost_report_export import (
     CUR_COLUMNS,
@@ -20,17 +20,9 @@ from modules.aws.cost_report_export import (
     export_query,
     validate_cost_report_export_args,
 )
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
+from tests.modules.aws.component_helpers import assert_exact_children, plan_component
 
-CONFIG = {"aws:region": "eu-west-2"}
-TAGS = {
-    "service": "platform",
-    "cost-centre": "CC-0100",
-    "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared",
-    "business-unit": "ict",
-    "data-classification": "OFFICIAL",
-    "managed-by": "pulumi",
-}
 VIEW = "arn:aws:billing::111122223333:billingview/primary"
 EXPORT = "aws:bcmdata/export:Export"
 
@@ -43,14 +35,7 @@ def args(**changes: Any) -> CostReportExportArgs:
 
 
 def plan_export(a: CostReportExportArgs) -> StackPlan:
-    def program() -> None:
-        import pulumi
-
-        export = CostReportExport("cur", a)
-        pulumi.export("arn", export.arn)
-        pulumi.export("cur_uri", export.cur_uri)
-
-    return plan_callable(program, project="lz", stack="test", config=CONFIG)
+    return plan_component(lambda: CostReportExport("cur", a), "arn", "cur_uri")
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +44,8 @@ def plan() -> StackPlan:
 
 
 def test_one_protected_tagged_export(plan: StackPlan) -> None:
-    component = plan.one(TYPE_TOKEN, "cur")
+    assert_exact_children(plan, TYPE_TOKEN, "cur", {(EXPORT, "cur-export")})
     export = plan.one(EXPORT, "cur-export")
-    assert {(r.type, r.name) for r in plan.managed()} == {(TYPE_TOKEN, "cur"), (EXPORT, "cur-export")}
-    assert export.parent == component.urn
     assert export.inputs["tags"] == TAGS
     assert export.options["protect"] is True and export.options["retain_on_delete"] is True
     assert plan.outputs["arn"] == export.outputs["arn"]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from lz.plan import StackPlan, plan_callable
+from lz.plan import StackPlan
 from modules.aws.cost_report_staging import (
     TYPE_TOKEN,
     CostReportStaging,
@@ -17,18 +17,10 @@ from modules.aws.cost_report_staging import (
     staging_bucket_policy,
     validate_cost_report_staging_args,
 )
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
+from tests.modules.aws.component_helpers import assert_exact_children, plan_component
 from tests.modules.aws.policy_checks import check_policy
 
-CONFIG = {"aws:region": "eu-west-2"}
-TAGS = {
-    "service": "platform",
-    "cost-centre": "CC-0100",
-    "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared",
-    "business-unit": "ict",
-    "data-classification": "OFFICIAL",
-    "managed-by": "pulumi",
-}
 MGMT = "111111111111"
 ARCHIVE_ACCOUNT = "222222222222"
 STAGING = "ebc-shared-euw2-s3-cur-staging"
@@ -56,14 +48,7 @@ def args(**changes: Any) -> CostReportStagingArgs:
 
 
 def plan_staging(a: CostReportStagingArgs) -> StackPlan:
-    def program() -> None:
-        import pulumi
-
-        staging = CostReportStaging("cur", a)
-        pulumi.export("bucket_name", staging.bucket_name)
-        pulumi.export("replication_role_arn", staging.replication_role_arn)
-
-    return plan_callable(program, project="lz", stack="test", config=CONFIG)
+    return plan_component(lambda: CostReportStaging("cur", a), "bucket_name", "replication_role_arn")
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +57,7 @@ def plan() -> StackPlan:
 
 
 def test_exact_children(plan: StackPlan) -> None:
-    component = plan.one(TYPE_TOKEN, "cur")
-    expected = {
-        (TYPE_TOKEN, "cur"),
+    assert_exact_children(plan, TYPE_TOKEN, "cur", {
         (BUCKET, "cur-bucket"),
         (VERSIONING, "cur-versioning"),
         (ENCRYPTION, "cur-encryption"),
@@ -85,9 +68,7 @@ def test_exact_children(plan: StackPlan) -> None:
         (IAM_ROLE, "cur-replication-role"),
         (ROLE_POLICY, "cur-replication-role-policy"),
         (REPLICATION, "cur-replication"),
-    }
-    assert {(r.type, r.name) for r in plan.managed()} == expected
-    assert all(r.parent == component.urn for r in plan.managed() if r.type != TYPE_TOKEN)
+    })
 
 
 def test_staging_bucket_is_hardened(plan: StackPlan) -> None:

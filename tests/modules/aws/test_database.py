@@ -24,8 +24,8 @@ from modules.aws.database import (
     performance_insights_supported,
     validate_database_args,
 )
+from tests.modules.aws.component_helpers import CONFIG
 
-CONFIG = {"aws:region": "eu-west-2"}
 TAGS = {
     "service": "housing-repairs",
     "cost-centre": "CC1234",

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import pytest
 
 from lz.plan import PlannedResource, StackPlan, plan_callable
@@ -20,17 +19,10 @@ from modules.aws.egress_vpc import (
     nat_zones,
     validate_egress_vpc_args,
 )
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
+from tests.modules.aws.component_helpers import children_of, plan_component
 
 TOKEN = "lz:aws:EgressVpc"
-TAGS = {
-    "service": "platform",
-    "cost-centre": "CC-0100",
-    "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared",
-    "business-unit": "ict",
-    "data-classification": "OFFICIAL",
-    "managed-by": "pulumi",
-}
 TAGGABLE = set(json.loads((Path(__file__).parents[3] / "lz" / "data" / "taggable_types.json").read_text())["aws"])
 TGW_ID = "tgw-0123456789abcdef0"
 FLOW = "arn:aws:s3:::ebc-shared-euw2-s3-log-archive/vpc-flow-logs"
@@ -76,24 +68,22 @@ FIREWALLED = {
 
 
 def plan_egress(args: EgressVpcArgs) -> StackPlan:
-    def program() -> None:
-        egress = EgressVpc("egress", args)
-        pulumi.export("vpc_id", egress.vpc_id)
-        pulumi.export("cidr_block", egress.cidr_block)
-        pulumi.export("public", egress.public_subnet_ids)
-        pulumi.export("transit", egress.transit_subnet_ids)
-        pulumi.export("private", egress.private_subnet_ids)
-        pulumi.export("firewall", egress.firewall_subnet_ids)
-        pulumi.export("nats", egress.nat_gateway_ids)
-        pulumi.export("attachment", egress.transit_gateway_attachment_id)
-        pulumi.export("firewall_arn", egress.firewall_arn)
-
-    return plan_callable(program, project="lz", stack="test", config={"aws:region": "eu-west-2"})
+    return plan_component(
+        lambda: EgressVpc("egress", args),
+        "vpc_id",
+        "cidr_block",
+        "firewall_arn",
+        public="public_subnet_ids",
+        transit="transit_subnet_ids",
+        private="private_subnet_ids",
+        firewall="firewall_subnet_ids",
+        nats="nat_gateway_ids",
+        attachment="transit_gateway_attachment_id",
+    )
 
 
 def children(plan: StackPlan) -> list[PlannedResource]:
-    component = plan.one(TOKEN, "egress")
-    return [r for r in plan.resources if r.parent == component.urn]
+    return children_of(plan, TOKEN, "egress")
 
 
 def kinds(plan: StackPlan) -> list[tuple[str, str]]:

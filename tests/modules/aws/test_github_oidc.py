@@ -4,27 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import pulumi
 import pytest
 
 from lz.plan import ProgramError, StackPlan, plan_callable
 from modules.aws.github_oidc import TYPE_TOKEN, GitHubOidc, GitHubOidcArgs, validate_github_oidc_args
+from tests.modules.aws.component_helpers import CONFIG, plan_component
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
 
-CONFIG = {"aws:region": "eu-west-2"}
-TAGS = {
-    "service": "platform", "cost-centre": "CC-0100", "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared", "business-unit": "ict", "data-classification": "OFFICIAL", "managed-by": "pulumi",
-}
 PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 
 
 @pytest.fixture(scope="module")
 def plan() -> StackPlan:
-    def program() -> None:
-        oidc = GitHubOidc("github", GitHubOidcArgs(tags=TAGS))
-        pulumi.export("arn", oidc.arn)
-
-    return plan_callable(program, project="lz", stack="test", config=CONFIG)
+    return plan_component(lambda: GitHubOidc("github", GitHubOidcArgs(tags=TAGS)), "arn")
 
 
 def test_provider(plan: StackPlan) -> None:

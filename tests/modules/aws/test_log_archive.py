@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pulumi
 import pytest
 
 from lz.plan import StackPlan, plan_callable
@@ -19,18 +18,10 @@ from modules.aws.log_archive import (
     log_key_policy,
     validate_log_archive_args,
 )
+from tests.modules.aws.component_helpers import CONFIG, plan_component
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
 from tests.modules.aws.policy_checks import check_policy
 
-CONFIG = {"aws:region": "eu-west-2"}
-TAGS = {
-    "service": "platform",
-    "cost-centre": "CC-0100",
-    "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared",
-    "business-unit": "ict",
-    "data-classification": "OFFICIAL",
-    "managed-by": "pulumi",
-}
 ARCHIVE = "ebc-shared-euw2-s3-log-archive"
 ARCHIVE_ARN = f"arn:aws:s3:::{ARCHIVE}"
 REPORTS = "ebc-shared-euw2-s3-cost-reports"
@@ -70,13 +61,7 @@ def args_with(**changes: Any) -> LogArchiveArgs:
 
 
 def plan_archive(args: LogArchiveArgs) -> StackPlan:
-    def program() -> None:
-        archive = LogArchive("logs", args)
-        pulumi.export("flow_logs_arn", archive.flow_logs_arn)
-        pulumi.export("cost_reports_arn", archive.cost_reports_arn)
-        pulumi.export("key_arn", archive.key_arn)
-
-    return plan_callable(program, project="lz", stack="test", config=CONFIG)
+    return plan_component(lambda: LogArchive("logs", args), "flow_logs_arn", "cost_reports_arn", "key_arn")
 
 
 @pytest.fixture(scope="module")

@@ -19,17 +19,7 @@ from modules.aws.org_policies import (
     tag_policy,
     tag_policy_json,
 )
-
-TAGS = {
-    "service": "platform",
-    "cost-centre": "CC-0100",
-    "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared",
-    "business-unit": "ict",
-    "data-classification": "OFFICIAL",
-    "managed-by": "pulumi",
-}
-
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
 
 # -- tag policy -----------------------------------------------------------------------------------------
 

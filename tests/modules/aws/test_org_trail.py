@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from lz.plan import StackPlan, plan_callable
+from lz.plan import StackPlan
 from modules.aws.org_trail import (
     TYPE_TOKEN,
     OrganisationTrail,
@@ -14,12 +14,9 @@ from modules.aws.org_trail import (
     trail_arn,
     validate_organisation_trail_args,
 )
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
+from tests.modules.aws.component_helpers import plan_component
 
-CONFIG = {"aws:region": "eu-west-2"}
-TAGS = {
-    "service": "platform", "cost-centre": "CC-0100", "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared", "business-unit": "ict", "data-classification": "OFFICIAL", "managed-by": "pulumi",
-}
 KEY = "arn:aws:kms:eu-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 TRAIL = "aws:cloudtrail/trail:Trail"
 
@@ -31,7 +28,7 @@ def args_with(**changes: Any) -> OrganisationTrailArgs:
 
 
 def plan_trail(args: OrganisationTrailArgs) -> StackPlan:
-    return plan_callable(lambda: OrganisationTrail("trail", args), project="lz", stack="test", config=CONFIG)
+    return plan_component(lambda: OrganisationTrail("trail", args))
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import pytest
 
-from lz.plan import PlannedResource, StackPlan, plan_callable
+from lz.plan import PlannedResource, StackPlan
 from modules.aws.org_policies import backup_policy_json, tag_policy_json
 from modules.aws.organization import (
     DEFAULT_SERVICE_ACCESS_PRINCIPALS,
@@ -22,6 +20,8 @@ from modules.aws.organization import (
     validate_organisation_args,
 )
 from modules.aws.scp import deny_outside_allowed_regions, minify, scp_json
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
+from tests.modules.aws.component_helpers import children_of, plan_capturing_errors, plan_component
 
 TOKEN = "lz:aws:Organisation"
 ORG = "aws:organizations/organization:Organization"
@@ -31,15 +31,6 @@ POLICY = "aws:organizations/policy:Policy"
 ATTACH = "aws:organizations/policyAttachment:PolicyAttachment"
 TAGGABLE = set(json.loads((Path(__file__).parents[3] / "lz" / "data" / "taggable_types.json").read_text())["aws"])
 
-TAGS = {
-    "service": "platform",
-    "cost-centre": "CC-0100",
-    "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared",
-    "business-unit": "ict",
-    "data-classification": "OFFICIAL",
-    "managed-by": "pulumi",
-}
 OUS = ["Security", "Infrastructure", "Workloads", "Workloads/Prod", "Workloads/NonProd", "Sandbox", "Suspended"]
 ACCOUNTS = {
     "log-archive": MemberAccount(name="EBC Log Archive", email="aws-log-archive@example.gov.uk", ou="Security"),
@@ -77,17 +68,16 @@ def make_args(**overrides: Any) -> OrganisationArgs:
 
 
 def plan_org(args: OrganisationArgs) -> StackPlan:
-    def program() -> None:
-        org = Organisation("org", args)
-        pulumi.export("id", org.id)
-        pulumi.export("arn", org.arn)
-        pulumi.export("root_id", org.root_id)
-        pulumi.export("master_account_id", org.master_account_id)
-        pulumi.export("ou_ids", org.ou_ids)
-        pulumi.export("account_ids", org.account_ids)
-        pulumi.export("policy_ids", org.policy_ids)
-
-    return plan_callable(program, project="lz", stack="test", config={"aws:region": "eu-west-2"})
+    return plan_component(
+        lambda: Organisation("org", args),
+        "id",
+        "arn",
+        "root_id",
+        "master_account_id",
+        "ou_ids",
+        "account_ids",
+        "policy_ids",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +86,7 @@ def plan() -> StackPlan:
 
 
 def children(plan: StackPlan) -> list[PlannedResource]:
-    component = plan.one(TOKEN, "org")
-    return [r for r in plan.resources if r.parent == component.urn]
+    return children_of(plan, TOKEN, "org")
 
 
 def by_id(plan: StackPlan) -> dict[str, PlannedResource]:
@@ -359,21 +348,9 @@ def test_all_problems_are_reported_at_once() -> None:
     ]
 
 
-def _capture(build: Callable[[], object]) -> tuple[StackPlan, list[str]]:
-    errors: list[str] = []
-
-    def program() -> None:
-        try:
-            build()
-        except ValueError as exc:
-            errors.append(str(exc))
-
-    return plan_callable(program, project="lz", stack="test", config={"aws:region": "eu-west-2"}), errors
-
-
 def test_invalid_args_raise_before_anything_is_registered() -> None:
     bad = make_args(prefix="x", scp_attachments={"Labs": ["deny-all"]})
-    plan, errors = _capture(lambda: Organisation("org", bad))
+    plan, errors = plan_capturing_errors(lambda: Organisation("org", bad))
     assert errors == [
         "prefix 'x' must be 2-6 lowercase letters or digits, starting with a letter; "
         "scp_attachments: 'Labs' is neither 'Root' nor an OU in organizational_units"

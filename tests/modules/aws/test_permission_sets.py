@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pulumi
 import pytest
 
 from lz.plan import ProgramError, StackPlan, plan_callable
@@ -17,12 +16,9 @@ from modules.aws.permission_sets import (
     group_slug,
     validate_permission_sets_args,
 )
+from tests.modules.aws.component_helpers import CONFIG, plan_component
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
 
-CONFIG = {"aws:region": "eu-west-2"}
-TAGS = {
-    "service": "platform", "cost-centre": "CC-0100", "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared", "business-unit": "ict", "data-classification": "OFFICIAL", "managed-by": "pulumi",
-}
 PROD, NONPROD = "222222222222", "333333333333"
 INSTANCE = "arn:aws:sso:::instance/ssoins-"
 PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"
@@ -47,11 +43,10 @@ def args_with(**changes: Any) -> PermissionSetsArgs:
 
 @pytest.fixture(scope="module")
 def plan() -> StackPlan:
-    def program() -> None:
-        sets = PermissionSets("identity-center", args_with(session_duration_hours=4))
-        pulumi.export("permission_set_arns", sets.permission_set_arns)
-
-    return plan_callable(program, project="lz", stack="test", config=CONFIG)
+    return plan_component(
+        lambda: PermissionSets("identity-center", args_with(session_duration_hours=4)),
+        "permission_set_arns",
+    )
 
 
 def test_children(plan: StackPlan) -> None:

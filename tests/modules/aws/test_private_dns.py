@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import pulumi_aws as aws
 import pytest
 
@@ -20,17 +19,10 @@ from modules.aws.private_dns import (
     target_cidrs,
     validate_private_dns_args,
 )
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
+from tests.modules.aws.component_helpers import children_of, plan_component
 
 TOKEN = "lz:aws:PrivateDns"
-TAGS = {
-    "service": "platform",
-    "cost-centre": "CC-0100",
-    "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared",
-    "business-unit": "ict",
-    "data-classification": "OFFICIAL",
-    "managed-by": "pulumi",
-}
 TAGGABLE = set(json.loads((Path(__file__).parents[3] / "lz" / "data" / "taggable_types.json").read_text())["aws"])
 ORG = "arn:aws:organizations::111111111111:organization/o-exampleorg1"
 HUB_VPC = "vpc-0123456789abcdef0"
@@ -70,26 +62,21 @@ def make_args(**overrides: Any) -> PrivateDnsArgs:
 def plan_dns(overrides: dict[str, Any], spokes: dict[str, str] | None = None) -> StackPlan:
     """`spokes`: key -> "cross" (in a workload account) or "local" (the zone's own account)."""
 
-    def program() -> None:
+    def build() -> PrivateDns:
         workload = aws.Provider("workload", region="eu-west-2",
                                 assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=WORKLOAD_ROLE)])
         spoke_args = {
             key: SpokeDns(vpc_id=spoke_vpc(i), provider=workload if kind == "cross" else None)
             for i, (key, kind) in enumerate(sorted((spokes or {}).items()))
         }
-        dns = PrivateDns("dns", make_args(**overrides, spokes=spoke_args))
-        pulumi.export("zone_id", dns.zone_id)
-        pulumi.export("zone_name", dns.zone_name)
-        pulumi.export("endpoint", dns.resolver_endpoint_id)
-        pulumi.export("rules", dns.resolver_rule_ids)
-        pulumi.export("share", dns.resource_share_arn)
+        return PrivateDns("dns", make_args(**overrides, spokes=spoke_args))
 
-    return plan_callable(program, project="lz", stack="test", config={"aws:region": "eu-west-2"})
+    return plan_component(build, "zone_id", "zone_name", endpoint="resolver_endpoint_id", rules="resolver_rule_ids",
+                          share="resource_share_arn")
 
 
 def children(plan: StackPlan) -> list[PlannedResource]:
-    component = plan.one(TOKEN, "dns")
-    return [r for r in plan.resources if r.parent == component.urn]
+    return children_of(plan, TOKEN, "dns")
 
 
 def kinds(plan: StackPlan) -> list[tuple[str, str]]:

@@ -24,13 +24,10 @@ from modules.aws.security_services import (
     validate_security_delegation_args,
     validate_security_tooling_args,
 )
+from tests.modules.aws.component_helpers import CONFIG
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
 from tests.modules.aws.policy_checks import check_policy
 
-CONFIG = {"aws:region": "eu-west-2"}
-TAGS = {
-    "service": "platform", "cost-centre": "CC-0100", "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared", "business-unit": "ict", "data-classification": "OFFICIAL", "managed-by": "pulumi",
-}
 AUDIT = "333333333333"
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from lz.plan import StackPlan, plan_callable
+from lz.plan import StackPlan
 from modules.aws.service_key import (
     TYPE_TOKEN,
     ServiceKey,
@@ -15,9 +15,9 @@ from modules.aws.service_key import (
     service_key_policy,
     validate_service_key_args,
 )
+from tests.modules.aws.component_helpers import plan_component
 from tests.modules.aws.policy_checks import check_policy
 
-CONFIG = {"aws:region": "eu-west-2"}
 TAGS = {
     "service": "housing-repairs", "cost-centre": "CC-1042", "owner": "housing-digital@example.gov.uk",
     "environment": "prod", "business-unit": "housing", "data-classification": "OFFICIAL-SENSITIVE",
@@ -36,7 +36,7 @@ def args_with(**changes: Any) -> ServiceKeyArgs:
 
 
 def plan_key(args: ServiceKeyArgs) -> StackPlan:
-    return plan_callable(lambda: ServiceKey("kms", args), project="lz", stack="test", config=CONFIG)
+    return plan_component(lambda: ServiceKey("kms", args))
 
 
 @pytest.fixture(scope="module")

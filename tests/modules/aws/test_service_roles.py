@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pulumi
 import pytest
 
 from lz.plan import ProgramError, StackPlan, plan_callable
@@ -17,12 +16,9 @@ from modules.aws.service_roles import (
     ServiceRoleSpec,
     validate_service_deploy_roles_args,
 )
+from tests.modules.aws.component_helpers import CONFIG, plan_component
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
 
-CONFIG = {"aws:region": "eu-west-2"}
-TAGS = {
-    "service": "platform", "cost-centre": "CC-0100", "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared", "business-unit": "ict", "data-classification": "OFFICIAL", "managed-by": "pulumi",
-}
 ACCOUNT = "123456789012"  # the planner's default account: the provider deploys there
 OIDC = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
 BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/lz/lz-service-boundary"
@@ -52,13 +48,12 @@ def args_with(**changes: Any) -> ServiceDeployRolesArgs:
 
 @pytest.fixture(scope="module")
 def plan() -> StackPlan:
-    def program() -> None:
-        roles = ServiceDeployRoles("deploy", args_with())
-        pulumi.export("boundary_arn", roles.boundary_arn)
-        pulumi.export("plan_role_arns", roles.plan_role_arns)
-        pulumi.export("apply_role_arns", roles.apply_role_arns)
-
-    return plan_callable(program, project="lz", stack="test", config=CONFIG)
+    return plan_component(
+        lambda: ServiceDeployRoles("deploy", args_with()),
+        "boundary_arn",
+        "plan_role_arns",
+        "apply_role_arns",
+    )
 
 
 def test_children(plan: StackPlan) -> None:

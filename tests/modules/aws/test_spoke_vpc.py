@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from lz.plan import PlannedResource, StackPlan, plan_callable
+from lz.plan import PlannedResource, StackPlan
 from modules.aws.cidr import subnet_cidrs
 from modules.aws.spoke_vpc import (
     KNOWN_INTERFACE_ENDPOINTS,
@@ -23,6 +22,7 @@ from modules.aws.spoke_vpc import (
     validate_spoke_vpc_args,
     zone_region,
 )
+from tests.modules.aws.component_helpers import children_of, plan_capturing_errors, plan_component
 
 TOKEN = "lz:aws:SpokeVpc"
 TAGS = {
@@ -79,26 +79,20 @@ FULL = {
 
 
 def plan_vpc(args: SpokeVpcArgs, *, pool_cidr: str | None = None, built: list[SpokeVpc] | None = None) -> StackPlan:
-    def program() -> None:
+    def build() -> SpokeVpc:
         if pool_cidr is not None:
             aws.ec2.VpcIpamPoolCidr("pool-cidr", ipam_pool_id=POOL, cidr=pool_cidr)
         vpc = SpokeVpc("spoke", args)
         if built is not None:
             built.append(vpc)
-        pulumi.export("vpc_id", vpc.vpc_id)
-        pulumi.export("cidr_block", vpc.cidr_block)
-        pulumi.export("private_subnet_ids", vpc.private_subnet_ids)
-        pulumi.export("route_table_id", vpc.route_table_id)
-        pulumi.export("endpoint_security_group_id", vpc.endpoint_security_group_id)
-        pulumi.export("transit_gateway_attachment_id", vpc.transit_gateway_attachment_id)
-        pulumi.export("availability_zones", vpc.availability_zones)
+        return vpc
 
-    return plan_callable(program, project="lz", stack="test", config={"aws:region": "eu-west-2"})
+    return plan_component(build, "vpc_id", "cidr_block", "private_subnet_ids", "route_table_id",
+                          "endpoint_security_group_id", "transit_gateway_attachment_id", "availability_zones")
 
 
 def children(plan: StackPlan) -> list[PlannedResource]:
-    component = plan.one(TOKEN, "spoke")
-    return [r for r in plan.resources if r.parent == component.urn]
+    return children_of(plan, TOKEN, "spoke")
 
 
 def kinds(plan: StackPlan) -> list[tuple[str, str]]:
@@ -615,21 +609,9 @@ def test_outputs_from_other_resources_are_not_validated_as_literals() -> None:
     assert validate_spoke_vpc_args(args) == []
 
 
-def _capture(build: Callable[[], object]) -> tuple[StackPlan, list[str]]:
-    errors: list[str] = []
-
-    def program() -> None:
-        try:
-            build()
-        except ValueError as exc:
-            errors.append(str(exc))
-
-    return plan_callable(program, project="lz", stack="test", config={"aws:region": "eu-west-2"}), errors
-
-
 def test_invalid_args_raise_before_anything_is_registered() -> None:
     bad = make_args(cidr_block="10.0.0.0/8", availability_zones=["eu-west-2a"], flow_log_role_arn=FLOW_ROLE)
-    plan, errors = _capture(lambda: SpokeVpc("spoke", bad))
+    plan, errors = plan_capturing_errors(lambda: SpokeVpc("spoke", bad))
     assert errors == ["; ".join(validate_spoke_vpc_args(bad))]
     assert errors[0] == (
         "cidr_block 10.0.0.0/8 must be between /16 and /28 (AWS VPC limits); "

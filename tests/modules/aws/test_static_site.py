@@ -12,8 +12,8 @@ from lz.plan import StackPlan, plan_callable
 from lz.tags import is_taggable
 from modules.aws.bucket import BucketAccess
 from modules.aws.static_site import StaticSite, StaticSiteArgs, validate_static_site_args
+from tests.modules.aws.component_helpers import CONFIG
 
-CONFIG = {"aws:region": "eu-west-2"}
 TAGS = {
     "service": "council-website",
     "cost-centre": "CC1234",

@@ -7,22 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import pytest
 
 from lz.plan import PlannedResource, StackPlan, plan_callable
 from modules.aws.transit_hub import TransitHub, TransitHubArgs, cidr_suffix, validate_transit_hub_args
+from tests.modules.aws.component_helpers import PLATFORM_TAGS as TAGS
+from tests.modules.aws.component_helpers import children_of, plan_component
 
 TOKEN = "lz:aws:TransitHub"
-TAGS = {
-    "service": "platform",
-    "cost-centre": "CC-0100",
-    "owner": "cloud-platform@example.gov.uk",
-    "environment": "shared",
-    "business-unit": "ict",
-    "data-classification": "OFFICIAL",
-    "managed-by": "pulumi",
-}
 TAGGABLE = set(json.loads((Path(__file__).parents[3] / "lz" / "data" / "taggable_types.json").read_text())["aws"])
 ORG = "arn:aws:organizations::111111111111:organization/o-exampleorg1"
 EGRESS_ATTACHMENT = "tgw-attach-0egress0000000000"
@@ -51,23 +43,20 @@ def make_args(**overrides: Any) -> TransitHubArgs:
 
 
 def plan_hub(args: TransitHubArgs, *, egress: bool = False, spokes: dict[str, bool] | None = None) -> StackPlan:
-    def program() -> None:
+    def build() -> TransitHub:
         hub = TransitHub("hub", args)
         if egress:
             hub.connect_egress(EGRESS_ATTACHMENT)
         for key, accept in (spokes or {}).items():
             hub.connect_spoke(key, SPOKE_ATTACHMENT, accept=accept)
-        pulumi.export("tgw", hub.transit_gateway_id)
-        pulumi.export("spokes_rt", hub.spokes_route_table_id)
-        pulumi.export("egress_rt", hub.egress_route_table_id)
-        pulumi.export("share", hub.resource_share_arn)
+        return hub
 
-    return plan_callable(program, project="lz", stack="test", config={"aws:region": "eu-west-2"})
+    return plan_component(build, tgw="transit_gateway_id", spokes_rt="spokes_route_table_id",
+                          egress_rt="egress_route_table_id", share="resource_share_arn")
 
 
 def children(plan: StackPlan) -> list[PlannedResource]:
-    component = plan.one(TOKEN, "hub")
-    return [r for r in plan.resources if r.parent == component.urn]
+    return children_of(plan, TOKEN, "hub")
 
 
 def kinds(plan: StackPlan) -> list[tuple[str, str]]:
