@@ -48,7 +48,8 @@ loop (`_SharedServicerLoop`), with the servicer's own helpers for levels, config
 reports and the "can't run during preview" diagnostic, but converts each resource once and hands
 the same values to each of its policies:
 
-* props are the SDK's `deserialize_properties` of the `MessageToDict` form (`lz.policy.graph`),
+* props are the SDK's `deserialize_properties` of the `MessageToDict` form (`lz.policy.graph`;
+  skipped where it would only copy a freshly unpacked map: `_deserialized`),
   wrapped by a copy of the SDK's `unknown_checking_proxy` (`_guarded`: the SDK's proxy classes,
   same paths, same `UnknownValueError`s) that also notes writes: a policy that writes to its props
   (`props[k] = v`, or `props["__target"]`) gets what the servicer gave it, and the policies after it
@@ -72,6 +73,7 @@ import difflib
 import functools
 import gc
 import inspect
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -90,7 +92,7 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.deserialize import deserialize_properties
+from pulumi_policy.deserialize import SPECIAL_SIG_KEY, deserialize_properties
 from pulumi_policy.policy import _NotApplicableError, _PolicyAnalyzerServicer
 from pulumi_policy.proxy import (
     UNKNOWN_ARCHIVE_VALUE,
@@ -514,22 +516,43 @@ class _GuardedList(_ListProxy):
         return value
 
 
+#: What `_guarded` proxies (built once: `list | dict` in the comprehensions built it per item).
+_CONTAINERS: Final = (list, dict)
+
+
 def _guarded(value: Any, props_acc: list[str], guard: _Guard) -> Any:
     """`pulumi_policy.proxy.unknown_checking_proxy` (its `_proxy_helper`, line for line: the same
     containers, copied, with the same property paths), with proxies that note writes in `guard`."""
     if isinstance(value, list):
         return _GuardedList(
-            [_guarded(e, [*props_acc, str(i)], guard) if isinstance(e, list | dict) else e
+            [_guarded(e, [*props_acc, str(i)], guard) if isinstance(e, _CONTAINERS) else e
              for i, e in enumerate(value)],
             props_acc, guard,
         )
     if isinstance(value, dict):
         return _GuardedDict(
-            {k: _guarded(v, [*props_acc, str(k)], guard) if isinstance(v, list | dict) else v
+            {k: _guarded(v, [*props_acc, str(k)], guard) if isinstance(v, _CONTAINERS) else v
              for k, v in value.items()},
             props_acc, guard,
         )
     return value
+
+
+_SIGNATURE: Final = SPECIAL_SIG_KEY.encode("ascii")
+
+
+def _signed(packed: bytes) -> bool:
+    """Whether a packed property map (`marshal`, see `lz.policy.graph`) may hold a value the SDK's
+    `deserialize_properties` turns into something else (a secret, asset or archive: a map with the
+    signature key). Without that key anywhere in the bytes (marshal writes every string whole at
+    least once), `deserialize_properties` of a freshly unpacked map is a copy of the same plain
+    dicts and lists, which the fresh map itself can stand in for."""
+    return _SIGNATURE in packed
+
+
+def _deserialized(values: dict[str, Any], packed: bytes) -> dict[str, Any]:
+    """`deserialize_properties(values)`, for `values` freshly unpacked from `packed`."""
+    return deserialize_properties(values) if _signed(packed) else values
 
 
 class _SharedProps:
@@ -538,8 +561,8 @@ class _SharedProps:
 
     __slots__ = ("_deserialized", "_guard", "_proxy")
 
-    def __init__(self, values: dict[str, Any]) -> None:
-        self._deserialized = deserialize_properties(values)
+    def __init__(self, values: dict[str, Any], signed: bool = True) -> None:
+        self._deserialized = deserialize_properties(values) if signed else values
         self._guard = _Guard()
         self._proxy: Any = None
 
@@ -564,7 +587,16 @@ class _Request:
 
 
 def _options_message(options: GraphOptions, parent: str) -> Any:
-    """`AnalyzerResourceOptions` as `_options` builds it for the reference path."""
+    """`AnalyzerResourceOptions` as `_options` builds it for the reference path: a fresh message
+    (policies get its repeated fields), copied from one built once per distinct options and parent
+    (`CopyFrom` sets the same fields, presence included; most resources share both)."""
+    message = proto.AnalyzerResourceOptions()
+    message.CopyFrom(_options_template(options, parent))
+    return message
+
+
+@functools.lru_cache(maxsize=4096)
+def _options_template(options: GraphOptions, parent: str) -> Any:
     create, update, delete = options.custom_timeouts
     message = proto.AnalyzerResourceOptions(
         protect=options.protect,
@@ -890,6 +922,8 @@ class _SharedServicerLoop:
         self.stack_tags: Any = getattr(self.servicer, _STACK_TAGS)
         #: Provider props by provider URN: providers are shared by many resources.
         self._providers: dict[str, tuple[GraphResource, _SharedProps]] = {}
+        #: `_steps` by the id of the policy list (kept, so the id cannot be reused).
+        self._decided: dict[int, tuple[Sequence[Policy], tuple[tuple[Policy, EnforcementLevel | None], ...]]] = {}
 
     # -- the servicer's per-policy steps ---------------------------------------------------------
 
@@ -941,7 +975,8 @@ class _SharedServicerLoop:
             provider = by_urn.get(key)
             if provider is None:
                 return None
-            entry = self._providers[key] = (provider, _SharedProps(provider.provider_values()))
+            entry = self._providers[key] = (provider, _SharedProps(
+                provider.provider_values(), _signed(provider.packed_provider())))
         provider, props = entry
         return PolicyProviderResource(provider.type, props.get(), provider.urn, provider.name)
 
@@ -961,26 +996,42 @@ class _SharedServicerLoop:
         def make_args(policy: Policy) -> ResourceValidationArgs:
             nonlocal props
             if props is None:
-                props = _SharedProps(resource.input_values())
+                props = _SharedProps(resource.input_values(), _signed(resource.inputs))
             return ResourceValidationArgs(
                 resource.type, props.get(), resource.urn, resource.name, servicer._get_resource_options(request),
                 self._provider(resource, by_urn), servicer._get_policy_config(policy.name), self.stack_tags,
             )
 
+        for policy, level in self._steps(policies):
+            if level is None:
+                response.not_applicable.append(proto.PolicyNotApplicable(
+                    policy_name=policy.name, reason="Policy does not implement validate"))
+                continue
+            report = servicer._create_report_violation(response, policy.name, policy.description, level,
+                                                       policy.severity)
+            self._judge(policy, functools.partial(make_args, policy), report, response, resource.urn, errors)
+        return response, errors
+
+    def _steps(self, policies: Sequence[Policy]) -> tuple[tuple[Policy, EnforcementLevel | None], ...]:
+        """What `Analyze` decides for each of `policies` before judging a resource, which depends on
+        the policy alone (the servicer's level, its type, whether it validates), decided once per
+        list of policies: skipped (disabled, not a resource policy), not applicable (None), or the
+        level its violations are reported at (REMEDIATE reported as MANDATORY, as the servicer)."""
+        entry = self._decided.get(id(policies))
+        if entry is not None and entry[0] is policies:
+            return entry[1]
+        steps: list[tuple[Policy, EnforcementLevel | None]] = []
         for policy in policies:
             level = self._level(policy)
             if level == EnforcementLevel.DISABLED or not isinstance(policy, ResourceValidationPolicy):
                 continue
             if not policy.has_validation():
-                response.not_applicable.append(proto.PolicyNotApplicable(
-                    policy_name=policy.name, reason="Policy does not implement validate"))
+                steps.append((policy, None))
                 continue
-            if level == EnforcementLevel.REMEDIATE:
-                level = EnforcementLevel.MANDATORY
-            report = servicer._create_report_violation(response, policy.name, policy.description, level,
-                                                       policy.severity)
-            self._judge(policy, functools.partial(make_args, policy), report, response, resource.urn, errors)
-        return response, errors
+            steps.append((policy, EnforcementLevel.MANDATORY if level == EnforcementLevel.REMEDIATE else level))
+        decided = tuple(steps)
+        self._decided[id(policies)] = (policies, decided)
+        return decided
 
     # -- AnalyzeStack ----------------------------------------------------------------------------
 
@@ -1012,6 +1063,14 @@ class _SharedServicerLoop:
         return response, errors
 
 
+#: What `_SharedStack.changed` compares: each attribute a stack policy could replace, and the
+#: lengths of the edge lists it could append to.
+_FINGERPRINT_IDS: Final = tuple(operator.attrgetter(name) for name in (
+    "props", "parent", "dependencies", "property_dependencies", "opts", "provider", "resource_type", "urn", "name",
+))
+_FINGERPRINT_LENGTHS: Final = (operator.attrgetter("dependencies"), operator.attrgetter("property_dependencies"))
+
+
 class _SharedStack:
     """The `PolicyResource`s of a stack, as `AnalyzeStack` builds them for each stack policy, built
     once; `changed()` tells whether a policy wrote to props or replaced a resource's attributes."""
@@ -1023,7 +1082,7 @@ class _SharedStack:
         resources: list[PolicyResource] = []
         wiring: list[tuple[PolicyResource, GraphResource]] = []
         for r in graph.resources:
-            props = _guarded(deserialize_properties(r.output_values()), [], self._guard)
+            props = _guarded(_deserialized(r.output_values(), r.packed_outputs()), [], self._guard)
             opts = servicer._get_resource_options(_Request(_options_message(r.options, "")))
             provider_key = r.provider or ""
             if provider_key not in providers:
@@ -1049,14 +1108,17 @@ class _SharedStack:
         provider = by_urn.get(r.provider.rsplit("::", 1)[0])
         if provider is None:
             return None
-        props = _guarded(deserialize_properties(provider.provider_values(stack=True)), [], self._guard)
+        packed = provider.packed_provider(stack=True)
+        props = _guarded(_deserialized(provider.provider_values(stack=True), packed), [], self._guard)
         return PolicyProviderResource(provider.type, props, provider.urn, provider.name)
 
-    def _take_fingerprint(self) -> list[tuple[int, ...]]:
+    def _take_fingerprint(self) -> list[list[int]]:
+        """The identity of each attribute of each resource, and the lengths of its edge lists (one
+        list per attribute, each made by `map` in C: this runs before every stack policy)."""
+        resources = self.resources
         return [
-            (id(r.props), id(r.parent), id(r.dependencies), len(r.dependencies), id(r.property_dependencies),
-             len(r.property_dependencies), id(r.opts), id(r.provider), id(r.resource_type), id(r.urn), id(r.name))
-            for r in self.resources
+            *(list(map(id, map(getter, resources))) for getter in _FINGERPRINT_IDS),
+            *(list(map(len, map(getter, resources))) for getter in _FINGERPRINT_LENGTHS),
         ]
 
     def changed(self) -> bool:

@@ -87,8 +87,7 @@ def _unpacked(packed: bytes) -> dict[str, Any]:
 # their signature maps), same order.
 
 
-def request_dict(value: Any) -> dict[str, Any]:
-    """Properties as `Analyze` reads them from `AnalyzeRequest(properties=to_struct(value))`."""
+def _request_round_trip(value: Any) -> dict[str, Any]:
     from pulumi.runtime import proto
 
     from lz.policy.analyzer import to_struct
@@ -96,14 +95,111 @@ def request_dict(value: Any) -> dict[str, Any]:
     return _as_dict(proto.AnalyzeRequest(properties=to_struct(value)).properties)
 
 
-def stack_dict(value: Any) -> dict[str, Any]:
-    """Properties as `AnalyzeStack` reads them from an `AnalyzerResource` of an `AnalyzeStackRequest`."""
+def _stack_round_trip(value: Any) -> dict[str, Any]:
     from pulumi.runtime import proto
 
     from lz.policy.analyzer import to_struct
 
     item = proto.AnalyzerResource(properties=to_struct(value))
     return _as_dict(proto.AnalyzeStackRequest(resources=[item]).resources[0].properties)
+
+
+def request_dict(value: Any) -> dict[str, Any]:
+    """Properties as `Analyze` reads them from `AnalyzeRequest(properties=to_struct(value))`."""
+    direct = _direct(value, _request_round_trip)
+    return direct if direct is not None else _request_round_trip(value)
+
+
+def stack_dict(value: Any) -> dict[str, Any]:
+    """Properties as `AnalyzeStack` reads them from an `AnalyzerResource` of an `AnalyzeStackRequest`."""
+    direct = _direct(value, _stack_round_trip)
+    return direct if direct is not None else _stack_round_trip(value)
+
+
+# -- the same maps without the protobuf copies, for plain dicts ----------------------------------
+#
+# What a round trip changes in a plain JSON value is the order each map's keys come back in (and
+# ints become floats). That order is the protobuf map's (upb's hash table): a function of the keys
+# inserted, in the order inserted, and of the copies made since, never of the values. A Struct built
+# by `to_struct` from a dict inserts each map's keys in the dict's order (`Struct.update`), top
+# level and nested alike, and each copy rebuilds every map on its own, so the order a round trip
+# gives one map depends on that map's keys alone (and on whether it is the top-level Struct or a
+# nested one, built after `Clear()`). `_direct` therefore asks protobuf itself, once per distinct key
+# sequence, what order a round trip of a probe with those keys (values None) gives, and converts
+# the values as `MessageToDict` would. Anything else (a Struct, an asset, a number protobuf or the
+# servicer would reject, a string protobuf cannot encode, a subclass of a JSON type) returns None:
+# the caller makes the real round trip. tests/lz/policy/test_policy_graph.py holds both to the same
+# results, key order included.
+
+_MAX_EXACT: Final = 2**53
+_Orders = dict[tuple[Any, bool, tuple[str, ...]], tuple[str, ...]]
+_ORDERS: _Orders = {}
+
+
+class _NotPlain(Exception):
+    """A value `_direct` leaves to the real round trip."""
+
+
+def _order(round_trip: Any, top: bool, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The order a round trip gives a map whose keys were inserted as `keys`."""
+    memo = (round_trip, top, keys)
+    order = _ORDERS.get(memo)
+    if order is None:
+        probe: dict[str, Any] = dict.fromkeys(keys)
+        # A nested map is probed where it sits in a real one: a Value's struct inside a map.
+        order = tuple(round_trip(probe)) if top else tuple(round_trip({"": probe})[""])
+        if len(_ORDERS) < 65_536:
+            _ORDERS[memo] = order
+    return order
+
+
+def _plain_str(text: str) -> str:
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: protobuf refuses, to_struct falls back
+            raise _NotPlain from None
+    return text
+
+
+def _plain(value: Any, round_trip: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        return _plain_str(value)
+    if kind is bool or value is None:
+        return value
+    if kind is float:
+        if not math.isfinite(value):
+            raise _NotPlain
+        return value
+    if kind is int:
+        if not -_MAX_EXACT <= value <= _MAX_EXACT:
+            raise _NotPlain
+        return float(value)
+    if kind is dict:
+        return _plain_map(value, round_trip, False)
+    if kind is list or kind is tuple:
+        return [_plain(item, round_trip) for item in value]
+    raise _NotPlain
+
+
+def _plain_map(value: dict[Any, Any], round_trip: Any, top: bool) -> dict[str, Any]:
+    keys = tuple(value)
+    for key in keys:
+        if type(key) is not str:
+            raise _NotPlain
+        _plain_str(key)
+    return {key: _plain(value[key], round_trip) for key in _order(round_trip, top, keys)}
+
+
+def _direct(value: Any, round_trip: Any) -> dict[str, Any] | None:
+    """`round_trip(value)` for a plain dict, computed without protobuf; None for anything else."""
+    if type(value) is not dict and value:
+        return None
+    try:
+        return _plain_map(value or {}, round_trip, True)
+    except _NotPlain:
+        return None
 
 
 def provider_dicts(value: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -197,12 +293,20 @@ class GraphResource:
 
     def provider_values(self, *, stack: bool = False) -> dict[str, Any]:
         """A fresh copy of the inputs this provider shows as another resource's provider."""
-        packed = self.provider_stack_inputs if stack else self.provider_inputs
-        return _unpacked(packed if packed is not None else self.inputs)
+        return _unpacked(self.packed_provider(stack=stack))
 
     def output_values(self) -> dict[str, Any]:
         """A fresh copy of the outputs (MessageToDict form)."""
-        return _unpacked(self.outputs if self.outputs is not None else self.inputs)
+        return _unpacked(self.packed_outputs())
+
+    def packed_provider(self, *, stack: bool = False) -> bytes:
+        """What `provider_values` unpacks."""
+        packed = self.provider_stack_inputs if stack else self.provider_inputs
+        return packed if packed is not None else self.inputs
+
+    def packed_outputs(self) -> bytes:
+        """What `output_values` unpacks."""
+        return self.outputs if self.outputs is not None else self.inputs
 
     @classmethod
     def from_planned(cls, resource: PlannedResource, stack_outputs: Mapping[str, Any] | None = None) -> GraphResource:
