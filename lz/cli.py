@@ -293,8 +293,9 @@ def _plan(root: Path, target: str | None, all_stacks: bool, stack: str, config: 
         # and the layers it reads from are planned for it alone, which is all its references need.
         estate = estate.focused_on(manifest_path)
         planner = EstatePlanner(estate, progress=_progress)
-        for spec in estate.service_specs(manifest_path):
-            planner.plan_stack(spec.name)
+        from lz.plan.pipeline import plan_split
+
+        plan_split(planner, [spec.name for spec in estate.service_specs(manifest_path)])
         result = planner.result()
         # Show the requested service's stacks; layers they needed were planned only to feed them.
         result.stacks = [s for s in result.stacks if s.source and Path(root / s.source).resolve() == manifest_path]

@@ -98,6 +98,8 @@ class StackSpec:
     metadata: dict[str, Any] = field(default_factory=dict)
     #: Stacks whose outputs this one reads (planned first); the planner also discovers others.
     depends_on: tuple[str, ...] = ()
+    #: The module holding the program (its SDK names can be imported early: lz/plan/warm.py).
+    module: str = ""
 
 
 @dataclass
@@ -151,6 +153,7 @@ class Estate:
             program=program,
             config={"aws:region": self.platform.regions.home},
             depends_on=layer.reads,
+            module=layer.program.partition(":")[0],
             metadata={
                 "layer": layer.name,
                 "summary": layer.summary,
@@ -184,6 +187,7 @@ class Estate:
             program=program,
             config=config,
             depends_on=platform_layers_read(manifest),
+            module="lz.stacks.service",
             metadata={
                 "service": manifest.service,
                 "environment": env_name,
