@@ -295,7 +295,7 @@ def _plan(root: Path, target: str | None, all_stacks: bool, stack: str, config: 
         planner = EstatePlanner(estate, progress=_progress)
         from lz.plan.pipeline import plan_split
 
-        plan_split(planner, [spec.name for spec in estate.service_specs(manifest_path)])
+        plan_split(planner, [spec.name for spec in estate.service_specs(manifest_path)], while_waiting=_warm_gate)
         result = planner.result()
         # Show the requested service's stacks; layers they needed were planned only to feed them.
         result.stacks = [s for s in result.stacks if s.source and Path(root / s.source).resolve() == manifest_path]
@@ -306,6 +306,15 @@ def _plan(root: Path, target: str | None, all_stacks: bool, stack: str, config: 
     result = planner.result()
     result.stacks = [s for s in result.stacks if s.name == target]
     return result
+
+
+def _warm_gate() -> None:
+    """Import the estimator and the policy pack (its discovery imports every policy) ahead of the gate."""
+    import lz.estimate
+    import lz.plan.gate  # noqa: F401
+    from lz.policy.evaluate import pack_module
+
+    pack_module().select(clouds={"aws"})
 
 
 def _second_opinion(result: Any) -> None:

@@ -1,11 +1,13 @@
 """Plan a chain of stacks with two processes: the tail imports its SDK names while the head runs.
 
-A service's verdict plans a chain: organisation → logging → network → the service's environments.
-Each stack needs the outputs of the one before, so the chain itself cannot run in parallel, but
-most of a cold run is importing SDK classes, and those imports do not depend on any output. So
-`plan_split` forks a helper process before anything is planned: the parent plans the head of the
-chain; the helper imports the SDK names the tail's programs use (`lz.plan.warm`), receives the
-head's plans through a pipe, plans the tail and sends its plans back. Plans are the same as a
+A service's verdict plans the organisation layer, then the logging and network layers (each reads
+only the organisation), then the service's environments (which read all three). Most of a cold
+run is importing SDK classes, and those imports do not depend on any output. So `plan_split` forks
+a helper process before anything is planned: the parent plans the head (every platform layer but
+the last in the chain: organisation, logging) and sends each plan through a pipe as soon as it is
+made; the helper imports the SDK names the tail's programs use (`lz.plan.warm`), plans each tail
+stack as soon as the head stacks it reads have arrived (the network layer right after the
+organisation's, in parallel with the logging layer) and sends its plans back. Plans are the same as a
 single process makes (tests/lz/plan/test_pipeline.py compares the JSON byte for byte).
 
 Only where `os.fork` exists, there are two or more CPUs and the process is still single-threaded
@@ -18,8 +20,10 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import queue
 import signal
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from lz.plan.estate import EstatePlanner
@@ -73,8 +77,12 @@ def split_point(planner: EstatePlanner, order: Sequence[str]) -> int:
     return layers[-1] if len(layers) >= 2 else 0
 
 
-def plan_split(planner: EstatePlanner, names: Sequence[str]) -> None:
-    """Plan `names` (and their dependencies) into `planner`, in two processes when it pays."""
+def plan_split(planner: EstatePlanner, names: Sequence[str], while_waiting: Callable[[], None] | None = None) -> None:
+    """Plan `names` (and their dependencies) into `planner`, in two processes when it pays.
+
+    `while_waiting` runs in the parent once its own stacks are planned, while the helper finishes
+    (e.g. importing what the caller does next); it must not change any plan.
+    """
     order = chain(planner, names)
     head_size = split_point(planner, order)
     if not parallel_enabled() or not single_threaded() or head_size == 0 or head_size == len(order):
@@ -91,16 +99,32 @@ def plan_split(planner: EstatePlanner, names: Sequence[str]) -> None:
         _child(planner, tail, names, to_child_r, to_parent_w)
     os.close(to_child_r)
     os.close(to_parent_w)
+    # A thread writes to the helper so that a full pipe (the helper is still importing) never holds
+    # up the next plan; it runs only after the fork, so the helper never inherits it.
+    outgoing: queue.SimpleQueue[StackPlan | None] = queue.SimpleQueue()
+
+    def send() -> None:
+        with contextlib.suppress(OSError):  # the helper died: the parent reports it when reading
+            while (plan := outgoing.get()) is not None:
+                _write(to_child_w, plan)
+        _close(to_child_w)
+
+    sender = threading.Thread(target=send, name="lz-plan-sender", daemon=True)
+    sender.start()
     try:
-        for name in head:
+        for name in head:  # in dependency order; each plan goes to the helper as soon as it is made
             planner.plan_stack(name)
-        _write(to_child_w, [planner.plans[name] for name in head])
+            outgoing.put(planner.plans[name])
+        outgoing.put(None)
+        if while_waiting is not None:
+            while_waiting()
         status, payload = _read(to_parent_r)
     except BaseException:
+        outgoing.put(None)
         os.kill(pid, signal.SIGKILL)
         raise
     finally:
-        _close(to_child_w)
+        sender.join()
         _close(to_parent_r)
         os.waitpid(pid, 0)
     if status == "input":
@@ -122,19 +146,33 @@ def _child(planner: EstatePlanner, tail: Sequence[str], names: Sequence[str], in
     payload: Any
     try:
         assert planner.estate is not None
-        specs = [planner.estate.spec(name) for name in tail]
-        clouds = {spec.cloud for spec in specs}
+        clouds = {planner.estate.spec(name).cloud for name in tail}
         packages = ["pulumi_random", *(["pulumi_aws"] if "aws" in clouds else []),
                     *(["pulumi_azure_native"] if "azure" in clouds else [])]
-        warm(sdk_names([spec.module for spec in specs if spec.module], packages))
         planner.progress = None  # the parent reports progress
-        for plan in _read(inbox):
-            planner.plans[plan.name] = plan
-            planner.order.append(plan.name)
-        before = len(planner.order)
+        head = set(chain(planner, names)) - set(tail)
+
+        def receive(needed: set[str]) -> None:
+            while not needed <= set(planner.plans):
+                plan = _read(inbox)
+                planner.plans[plan.name] = plan
+                planner.order.append(plan.name)
+
+        warmed: set[tuple[str, str, str]] = set()
+        for name in tail:
+            # Import this stack's SDK names while its head dependencies are still being planned,
+            # then plan it as soon as they have arrived.
+            module = planner.estate.spec(name).module
+            if module:
+                wanted = sdk_names([module], packages) - warmed
+                warm(wanted)
+                warmed |= wanted
+            receive(set(chain(planner, [name])) & head)
+            planner.plan_stack(name)
+        receive(head)
         for name in names:
             planner.plan_stack(name)
-        status, payload = "ok", [planner.plans[n] for n in planner.order[before:]]
+        status, payload = "ok", [planner.plans[n] for n in planner.order if n not in head]
     except InputError as exc:
         status, payload = "input", [p for p in exc.problems]
     except ProgramError as exc:
@@ -149,18 +187,26 @@ def _child(planner: EstatePlanner, tail: Sequence[str], names: Sequence[str], in
 
 def _write(fd: int, value: Any) -> None:
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    with os.fdopen(fd, "wb", closefd=False) as out:
-        out.write(len(data).to_bytes(8, "big"))
-        out.write(data)
+    view = memoryview(len(data).to_bytes(8, "big") + data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _read(fd: int) -> Any:
-    with os.fdopen(fd, "rb", closefd=False) as inp:
-        size = int.from_bytes(inp.read(8), "big")
-        data = inp.read(size)
-    if len(data) != size:
-        raise RuntimeError("the planning helper stopped before sending its plans")
-    return pickle.loads(data)  # our own forked process, over a private pipe
+    """One message: unbuffered, so nothing of the next message is read ahead and lost."""
+    size = int.from_bytes(_read_exactly(fd, 8), "big")
+    return pickle.loads(_read_exactly(fd, size))  # our own forked process, over a private pipe
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    chunks, remaining = [], size
+    while remaining:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise RuntimeError("the planning helper stopped before sending its plans")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
 
 
 def _close(fd: int) -> None:

@@ -3,9 +3,10 @@
 The offline planner spends much of a cold run importing SDK classes (ADR 0006). When a helper
 process will plan a stack later (`lz.plan.pipeline`), it can import that stack's SDK names while
 it waits for the outputs of the stacks before it. This module finds those names without running
-anything: it parses the program's module and, transitively, the modules of this repository it
-imports (`lz.stacks.*`, `modules.*`), and collects every `aws.<service>.<Name>` attribute chain on
-a name bound to `pulumi_aws` (likewise `pulumi_random`, `pulumi_azure_native`).
+anything: it parses the program's module and the component modules it imports, and collects
+every `aws.<service>.<Name>` attribute chain on
+a name bound to `pulumi_aws` (likewise `pulumi_random`, `pulumi_azure_native`). Only the program's
+own module and the component modules (`modules.*`) it imports, transitively, are read.
 
 Importing a name a program never reaches only costs time in the helper; missing one only means the
 program imports it itself, as it always would. The result never changes a plan.
@@ -22,7 +23,9 @@ from pathlib import Path
 
 #: SDK packages whose names are collected, and the local packages whose imports are followed.
 SDK_PACKAGES = ("pulumi_aws", "pulumi_azure_native", "pulumi_random")
-LOCAL_PACKAGES = ("lz.stacks", "modules")
+#: Only components are followed: a layer that imports a helper from another stack program (e.g.
+#: `mandatory_tags` from `lz.stacks.service`) does not use that program's components.
+LOCAL_PACKAGES = ("modules",)
 
 SdkName = tuple[str, str, str]  # (package, subpackage or "", name)
 

@@ -71,7 +71,8 @@ LAYERS: tuple[Layer, ...] = (
         "environment that needs a network.",
         program="lz.stacks.aws_network:run_network",
         exports="`network` (`ipam_pool_id`, `transit_gateway_id`, `private_zone_id`, `spokes.<service>-<env>`)",
-        reads=("platform-aws-organisation", "platform-aws-logging"),
+        # The log archive's ARN is fixed by its deterministic name (aws_common.flow_logs_destination_arn).
+        reads=("platform-aws-organisation",),
     ),
     Layer(
         name="platform-aws-cost",

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 
+from lz.naming import physical_name
 from lz.platformdef import PlatformDefinition
 from lz.stacks.contracts import PLATFORM_SESSION, access_role_arn
 from lz.tags import TagContext
@@ -27,6 +28,27 @@ def platform_tags(platform: PlatformDefinition) -> dict[str, str]:
         business_unit=platform.business_unit,
         data_classification="OFFICIAL",
     ).as_tags()
+
+
+def log_archive_bucket_name(platform: PlatformDefinition) -> str:
+    """The log archive bucket's name: deterministic, like every platform name (no random suffix)."""
+    return physical_name("aws", "s3_bucket", prefix=platform.council.prefix, env=PLATFORM_ENVIRONMENT,
+                         region=platform.regions.home, name="log-archive")
+
+
+def flow_logs_destination_arn(platform: PlatformDefinition) -> str:
+    """Where every VPC's flow logs go: the `vpc-flow-logs` prefix of the log archive bucket.
+
+    The network layer computes it instead of reading the logging layer: an S3 ARN is fixed by the
+    bucket's name, so the two layers do not have to be planned one after the other (a service's
+    verdict plans them side by side). tests/lz/stacks/test_aws_platform.py checks it is exactly the
+    logging layer's exported `log_destinations.flow_logs_arn`.
+    """
+    return f"arn:aws:s3:::{log_archive_bucket_name(platform)}/{FLOW_LOGS_PREFIX}"
+
+
+#: Key prefix of VPC flow logs in the log archive (the logging layer's bucket policy allows it).
+FLOW_LOGS_PREFIX = "vpc-flow-logs"
 
 
 def account_provider(

@@ -36,7 +36,7 @@ import pulumi
 from lz.manifest import ServiceManifest
 from lz.naming import physical_name
 from lz.platformdef import PlatformDefinition
-from lz.stacks.aws_common import PLATFORM_ENVIRONMENT, account_provider, platform_tags
+from lz.stacks.aws_common import PLATFORM_ENVIRONMENT, account_provider, log_archive_bucket_name, platform_tags
 from lz.stacks.contracts import (
     ORGANISATION_LAYER,
     access_role_arn,
@@ -151,7 +151,7 @@ def run_logging(platform: PlatformDefinition, manifests: Sequence[ServiceManifes
     archive = LogArchive(
         "log-archive",
         LogArchiveArgs(
-            archive_bucket_name=name("s3_bucket", "log-archive"),
+            archive_bucket_name=log_archive_bucket_name(platform),
             cost_reports_bucket_name=name("s3_bucket", "cost-reports"),
             key_alias=name("kms_alias", "logs"),
             account_id=account_id(log_archive_slug),

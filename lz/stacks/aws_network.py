@@ -11,9 +11,10 @@ Where things are deployed:
 - workload accounts (production / non-production): one `SpokeVpc` per service environment that
   needs a network, attached to the transit gateway, with the zone and the rules associated.
 
-Reads (StackReferences): `organisation` from `platform-aws-organisation` (account ids, organisation
-ARN, access role) and `log_destinations` from `platform-aws-logging` (`flow_logs_arn`: S3 destination of
-every VPC's flow logs; `log_archive_bucket`: Network Firewall logs).
+Reads (StackReference): `organisation` from `platform-aws-organisation` (account ids, organisation
+ARN, access role). The log archive, where every VPC's flow logs and the Network Firewall's logs go,
+is named deterministically, so its ARN comes from `aws_common.flow_logs_destination_arn` rather than
+from the logging layer's plan (a test checks they agree); the logging layer deploys first.
 
 Exports one broad map, `network` (`lz.stacks.contracts.NetworkExport`): `ipam_pool_id`,
 `ipam_pool_cidr`, `transit_gateway_id`, `egress_vpc_id`, `private_zone_id`, `resolver_rule_ids`
@@ -31,8 +32,14 @@ import pulumi
 from lz.manifest import ServiceManifest
 from lz.naming import physical_name
 from lz.platformdef import PlatformDefinition
-from lz.stacks.aws_common import PLATFORM_ENVIRONMENT, account_provider, platform_tags
-from lz.stacks.contracts import LOGGING_LAYER, ORGANISATION_LAYER, reference
+from lz.stacks.aws_common import (
+    PLATFORM_ENVIRONMENT,
+    account_provider,
+    flow_logs_destination_arn,
+    log_archive_bucket_name,
+    platform_tags,
+)
+from lz.stacks.contracts import ORGANISATION_LAYER, reference
 from lz.stacks.service import mandatory_tags, needs_network, spoke_key
 from lz.tags import merge_tags, register_tag_transform
 
@@ -55,9 +62,10 @@ def run_network(platform: PlatformDefinition, manifests: Sequence[ServiceManifes
     register_tag_transform(tags)
 
     organisation = reference(ORGANISATION_LAYER).require_output("organisation")
-    log_destinations = reference(LOGGING_LAYER).require_output("log_destinations")
     organisation_arn = organisation.apply(lambda o: str(o["arn"]))
-    flow_logs_arn = log_destinations.apply(lambda d: str(d["flow_logs_arn"]))
+    # Fixed by the log archive bucket's deterministic name: this layer need not wait for the logging
+    # layer's plan (the logging layer still deploys first; its bucket policy admits these writes).
+    flow_logs_arn = flow_logs_destination_arn(platform)
     network_key = platform.organisation.account_key("network")
 
     def name(kind: str, what: str, env: str = PLATFORM_ENVIRONMENT, region: str = home) -> str:
@@ -152,7 +160,7 @@ def run_network(platform: PlatformDefinition, manifests: Sequence[ServiceManifes
             network_firewall=net.hub.network_firewall,
             allowed_egress_domains=list(net.hub.allowed_egress_domains),
             firewall_log_bucket=(
-                log_destinations.apply(lambda d: str(d["log_archive_bucket"])) if net.hub.network_firewall else None
+                log_archive_bucket_name(platform) if net.hub.network_firewall else None
             ),
             firewall_log_prefix=FIREWALL_LOG_PREFIX,
             lock=True,

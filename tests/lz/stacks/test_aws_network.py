@@ -9,16 +9,13 @@ import pytest
 
 from lz.plan.model import PlannedResource, StackPlan
 from lz.plan.render import plan_json
-from lz.stacks import load_estate
+from lz.stacks.aws_common import flow_logs_destination_arn
 from lz.stacks.aws_network import run_network
 from lz.stacks.contracts import NetworkExport
 from tests.lz.stacks.layer_helpers import (
-    ROOT,
     example_platform,
-    fake_logging,
     fake_organisation,
     plan_example_layer,
-    plan_layer,
 )
 
 STACK = "platform-aws-network"
@@ -131,8 +128,9 @@ def test_spokes_are_in_their_workload_accounts(network: StackPlan) -> None:
 # -- spokes -------------------------------------------------------------------------------------------
 
 
-def test_spoke_flow_logs_go_to_the_log_archive_from_the_logging_contract(network: StackPlan) -> None:
-    expected = fake_logging(example_platform())["log_destinations"]["flow_logs_arn"]
+def test_spoke_flow_logs_go_to_the_log_archive(network: StackPlan) -> None:
+    expected = "arn:aws:s3:::ebc-shared-euw2-s3-log-archive/vpc-flow-logs"
+    assert flow_logs_destination_arn(example_platform()) == expected
     flows = network.find("aws:ec2/flowLog:FlowLog")
     assert len(flows) == 3  # two spokes and the egress VPC
     for flow in flows:
@@ -144,16 +142,10 @@ def test_spoke_flow_logs_go_to_the_log_archive_from_the_logging_contract(network
     assert network.find("aws:iam/role:Role") == []
 
 
-def test_flow_log_destination_follows_the_logging_layer() -> None:
-    platform = example_platform()
-    manifests = list(load_estate(ROOT).manifests.values())
-    logging = fake_logging(platform)
-    logging["log_destinations"]["flow_logs_arn"] = "arn:aws:s3:::another-archive/flows"
-    stack = plan_layer(lambda: run_network(platform, manifests), STACK, platform,
-                       upstream={"platform-aws-logging": logging})
-    assert {f.inputs["logDestination"] for f in stack.find("aws:ec2/flowLog:FlowLog")} == {
-        "arn:aws:s3:::another-archive/flows"
-    }
+def test_the_network_layer_reads_only_the_organisation(network: StackPlan) -> None:
+    # The log archive's ARN is fixed by its name, so the layer does not wait for the logging plan.
+    refs = sorted(r.name for r in network.find("pulumi:pulumi:StackReference"))
+    assert refs == ["organization/council-lz/platform-aws-organisation"]
 
 
 def test_spokes_attach_to_the_transit_gateway_and_are_accepted_by_the_hub(network: StackPlan) -> None:
@@ -280,11 +272,6 @@ def test_export_matches_the_contract(network: StackPlan) -> None:
             "route_table_id": network.one("aws:ec2/routeTable:RouteTable", f"spoke-{key}-rt").id,
             "availability_zones": ["eu-west-2a", "eu-west-2b", "eu-west-2c"],
         }
-
-
-def test_layer_reads_organisation_and_logging(network: StackPlan) -> None:
-    refs = sorted(r.name for r in network.find("pulumi:pulumi:StackReference"))
-    assert refs == ["organization/council-lz/platform-aws-logging", "organization/council-lz/platform-aws-organisation"]
 
 
 def test_plan_is_deterministic(network: StackPlan) -> None:

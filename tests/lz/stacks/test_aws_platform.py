@@ -179,3 +179,13 @@ def test_every_provider_of_a_later_layer_is_pinned_to_one_account(plan) -> None:
             assert len(allowed) == 1 and allowed[0] in known, (stack.name, provider.name)
             if "assumeRoles" not in provider.inputs:
                 assert allowed == [organisation["management_account_id"]], (stack.name, provider.name)
+
+
+def test_the_computed_log_archive_names_are_the_logging_layer_s(estate, plan) -> None:
+    from lz.stacks.aws_common import flow_logs_destination_arn, log_archive_bucket_name
+
+    exported = plan.stack("platform-aws-logging").raw_outputs["log_destinations"]
+    assert flow_logs_destination_arn(estate.platform) == exported["flow_logs_arn"]
+    assert log_archive_bucket_name(estate.platform) == exported["log_archive_bucket"]
+    flows = plan.stack("platform-aws-network").find("aws:ec2/flowLog:FlowLog")
+    assert flows and {f.inputs["logDestination"] for f in flows} == {exported["flow_logs_arn"]}

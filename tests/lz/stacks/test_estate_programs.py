@@ -216,9 +216,7 @@ def test_an_outside_program_can_reference_an_estate_stack(estate, tmp_path: Path
     planner = EstatePlanner(estate)
     result = planner.plan_program(tmp_path, stack="dev")
     assert result.outputs == {"pool": "10.64.0.0/12"}
-    assert planner.order == [
-        "platform-aws-organisation", "platform-aws-logging", "platform-aws-network", f"{tmp_path}:dev"
-    ]
+    assert planner.order == ["platform-aws-organisation", "platform-aws-network", f"{tmp_path}:dev"]
 
 
 def test_a_reference_to_an_unknown_stack_is_an_input_error(estate, tmp_path: Path) -> None:
