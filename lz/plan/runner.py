@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from lz.gctune import batched_collections
 from lz.plan.mocks import PlanMocks, StackOutputsResolver
 from lz.plan.model import PlannedResource, StackKind, StackPlan, display_value
 from lz.plan.monitor import RecordingMonitor
@@ -73,27 +74,8 @@ def _program_frames(exc: BaseException) -> str:
     return head + ("\n" + "\n".join(lines) if lines else "")
 
 
-@contextlib.contextmanager
-def _planning_gc() -> Iterator[None]:
-    """Collect garbage less often while a program registers thousands of resources.
-
-    The SDK allocates many short-lived asyncio objects per resource; with the default thresholds
-    the collector ran thousands of times and scanned the whole imported SDK each full pass, about
-    half of a large plan's time. Freezing what exists before the run keeps the SDK's modules out
-    of those scans; a higher first threshold batches the young collections. Both are restored.
-    """
-    import gc
-
-    thresholds = gc.get_threshold()
-    # No collection first: a full pass over the imported SDK costs more than a small plan; anything
-    # frozen that is garbage goes back to the collector at unfreeze.
-    gc.freeze()
-    gc.set_threshold(50_000, thresholds[1], thresholds[2])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
+#: The planner's garbage-collector tuning (shared with the policy gate).
+_planning_gc = batched_collections
 
 
 @contextlib.contextmanager

@@ -68,14 +68,12 @@ same verdicts.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import difflib
 import functools
-import gc
 import inspect
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from inspect import isawaitable
 from typing import Any, Final, Literal, Protocol
@@ -108,6 +106,7 @@ from pulumi_policy.proxy import (
 )
 
 from lz import __version__
+from lz.gctune import batched_collections
 from lz.plan.model import PlannedResource, StackPlan
 from lz.policy.graph import GraphOptions, GraphResource, PolicyGraph
 
@@ -623,19 +622,8 @@ def _run_validation(result: Any) -> None:
         loop.close()
 
 
-@contextlib.contextmanager
-def analysis_gc() -> Iterator[None]:
-    """Collect garbage less often while a large graph is converted and judged (as the planner's
-    `_planning_gc`): freeze what exists (the imported SDK and pack) out of the collector's scans and
-    batch young collections. The graph holds no reference cycles worth collecting early."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(50_000, thresholds[1], thresholds[2])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
+#: Collect garbage less often while a large graph is converted and judged, as the planner does.
+analysis_gc = batched_collections
 
 
 # -- the analyzer --------------------------------------------------------------------------------
