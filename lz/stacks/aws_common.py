@@ -44,11 +44,9 @@ def flow_logs_destination_arn(platform: PlatformDefinition) -> str:
     verdict plans them side by side). tests/lz/stacks/test_aws_platform.py checks it is exactly the
     logging layer's exported `log_destinations.flow_logs_arn`.
     """
+    from modules.aws.log_archive import FLOW_LOGS_PREFIX  # the prefix its bucket policy admits
+
     return f"arn:aws:s3:::{log_archive_bucket_name(platform)}/{FLOW_LOGS_PREFIX}"
-
-
-#: Key prefix of VPC flow logs in the log archive (the logging layer's bucket policy allows it).
-FLOW_LOGS_PREFIX = "vpc-flow-logs"
 
 
 def account_provider(

@@ -1,5 +1,5 @@
 """`AccessLogBucket`: the bucket in one account that receives S3 server access logs (and, where a
-CloudFront distribution uses standard logging, its access logs), plus `hardened_bucket`, the
+CloudFront distribution uses standard logging, its access logs), plus `hardened_bucket_parts`, the
 building block the log archive buckets share, and the pieces it shares with `modules.aws.bucket`
 (`private_bucket_configuration`, `bucket_policy_after` and the lifecycle rules).
 
@@ -239,29 +239,6 @@ def bucket_policy_after(
     )
 
 
-def hardened_bucket(
-    name: str,
-    *,
-    parent: pulumi.Resource,
-    bucket_name: str,
-    tags: Mapping[str, str],
-    lifecycle_rules: Sequence[aws.s3.BucketLifecycleConfigurationRuleArgs],
-    policy: pulumi.Input[str],
-    kms_key_arn: pulumi.Input[str] | None = None,
-    object_ownership: ObjectOwnership = "BucketOwnerEnforced",
-    object_lock: tuple[ObjectLockMode, int] | None = None,
-    access_log_bucket: pulumi.Input[str] | None = None,
-    lock: bool = True,
-) -> aws.s3.Bucket:
-    """One private, versioned, encrypted, TLS-only bucket: `hardened_bucket_parts` without the
-    versioning resource (which only callers adding replication need to depend on)."""
-    return hardened_bucket_parts(
-        name, parent=parent, bucket_name=bucket_name, tags=tags, lifecycle_rules=lifecycle_rules, policy=policy,
-        kms_key_arn=kms_key_arn, object_ownership=object_ownership, object_lock=object_lock,
-        access_log_bucket=access_log_bucket, lock=lock,
-    ).bucket
-
-
 @dataclass(frozen=True)
 class HardenedBucket:
     """The resources of `hardened_bucket_parts` that callers may need to refer to."""
@@ -400,7 +377,7 @@ class AccessLogBucket(pulumi.ComponentResource):
         policy = pulumi.Output.from_input(args.account_id).apply(
             lambda account: access_log_bucket_policy(bucket_arn=bucket_arn, account_id=account)
         )
-        bucket = hardened_bucket(
+        bucket = hardened_bucket_parts(
             name,
             parent=self,
             bucket_name=args.bucket_name,
@@ -409,7 +386,7 @@ class AccessLogBucket(pulumi.ComponentResource):
             policy=policy,
             object_ownership="BucketOwnerPreferred" if args.cloudfront_logging else "BucketOwnerEnforced",
             lock=args.lock,
-        )
+        ).bucket
         self.bucket_name = bucket.bucket
         self.arn = bucket.arn
         self.region = bucket.region

@@ -49,7 +49,7 @@ from modules.aws.access_log_bucket import (
     base_lifecycle_rules,
     bucket_name_problems,
     expire_rule,
-    hardened_bucket,
+    hardened_bucket_parts,
     policy_document,
     transition_rule,
 )
@@ -459,7 +459,7 @@ class LogArchive(pulumi.ComponentResource):
         )
 
         archive_arn = f"arn:aws:s3:::{args.archive_bucket_name}"
-        archive = hardened_bucket(
+        archive = hardened_bucket_parts(
             f"{name}-archive",
             parent=self,
             bucket_name=args.archive_bucket_name,
@@ -483,10 +483,10 @@ class LogArchive(pulumi.ComponentResource):
                 )
             ),
             lock=args.lock,
-        )
+        ).bucket
 
         reports_arn = f"arn:aws:s3:::{args.cost_reports_bucket_name}"
-        reports = hardened_bucket(
+        reports = hardened_bucket_parts(
             f"{name}-cost-reports",
             parent=self,
             bucket_name=args.cost_reports_bucket_name,
@@ -507,7 +507,7 @@ class LogArchive(pulumi.ComponentResource):
                 )
             ),
             lock=args.lock,
-        )
+        ).bucket
 
         self.bucket_name = archive.bucket
         self.arn = archive.arn
